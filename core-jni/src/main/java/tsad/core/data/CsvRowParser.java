@@ -1,0 +1,184 @@
+package tsad.core.data;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import tsad.proto.TimeFormat;
+
+/**
+ * Turns one long-format CSV line into a row (slice id, epoch millis, feature values), or counts it as
+ * rejected with a reason. The single CSV row reader of tsad: the CLI, MapReduce and tests all use it.
+ */
+public final class CsvRowParser {
+  private final CsvOptions options;
+  private final String source;
+  private final int fieldCount;
+  private final int sliceIdx;
+  private final int timeIdx;
+  private final int[] featureIdx;
+  private final List<String> featureNames;
+
+  /** One parsed row; values are float32, the precision the models use. */
+  public record Row(String sliceId, long timeMs, float[] values) {}
+
+  private CsvRowParser(CsvOptions options, String source, List<String> header) {
+    this.options = options;
+    this.source = source;
+    this.fieldCount = header.size();
+    this.sliceIdx = indexOf(header, options.sliceColumn(), "slice id");
+    this.timeIdx = indexOf(header, options.timeColumn(), "time");
+    List<String> names = new ArrayList<>(options.featureColumns());
+    if (names.isEmpty()) {
+      if (header.contains("value")) {
+        names.add("value");
+      } else {
+        for (String h : header) {
+          if (!h.equals(options.sliceColumn()) && !h.equals(options.timeColumn())) {
+            names.add(h);
+          }
+        }
+      }
+    }
+    if (names.isEmpty()) {
+      throw new DataException(source + ": no feature columns: the header " + header
+          + " has only the slice id and time columns");
+    }
+    this.featureIdx = new int[names.size()];
+    for (int i = 0; i < names.size(); i++) {
+      featureIdx[i] = indexOf(header, names.get(i), "feature");
+    }
+    this.featureNames = List.copyOf(names);
+  }
+
+  /** Builds a parser from a header line; unknown column names fail with the list of columns that exist. */
+  public static CsvRowParser fromHeader(String headerLine, CsvOptions options, String source) {
+    if (headerLine == null || headerLine.isBlank()) {
+      throw new DataException(source + ": empty input: expected a header row like slice_id,time,value");
+    }
+    String h = headerLine.startsWith("\uFEFF") ? headerLine.substring(1) : headerLine;
+    List<String> cols = new ArrayList<>();
+    for (String c : split(h)) {
+      cols.add(c.trim());
+    }
+    return new CsvRowParser(options, source, cols);
+  }
+
+  private int indexOf(List<String> header, String name, String role) {
+    int i = header.indexOf(name);
+    if (i < 0) {
+      throw new DataException(source + ": " + role + " column '" + name + "' not found; columns are "
+          + header + " (set the column names with --slice-column, --time-column, --features)");
+    }
+    return i;
+  }
+
+  /** The feature column names in model order. */
+  public List<String> featureNames() {
+    return featureNames;
+  }
+
+  /** The time format rows are parsed with. */
+  public TimeFormat timeFormat() {
+    return options.timeFormat();
+  }
+
+  /**
+   * Parses one data line. Returns null for a rejected row (counted in {@code report} with its reason),
+   * or throws {@link DataException} in strict mode. Blank lines return null and are counted as blank.
+   */
+  public Row parse(String line, long lineNo, DataReport report) {
+    if (line.isBlank()) {
+      report.blankLine();
+      return null;
+    }
+    report.rowRead();
+    String where = source + ":" + lineNo;
+    String[] f = split(line);
+    if (f.length != fieldCount) {
+      return reject(report, RejectReason.MALFORMED_ROW, where,
+          "expected " + fieldCount + " fields, got " + f.length, line);
+    }
+    String id = f[sliceIdx].trim();
+    if (id.isEmpty()) {
+      return reject(report, RejectReason.MISSING_SLICE_ID, where, "empty slice id", line);
+    }
+    String t = f[timeIdx].trim();
+    if (t.isEmpty()) {
+      return reject(report, RejectReason.MISSING_TIME, where, "empty time", line);
+    }
+    long timeMs;
+    try {
+      timeMs = TimeParser.parse(t, options.timeFormat());
+    } catch (IllegalArgumentException e) {
+      return reject(report, RejectReason.BAD_TIME, where, e.getMessage(), line);
+    }
+    float[] values = new float[featureIdx.length];
+    for (int i = 0; i < featureIdx.length; i++) {
+      String v = f[featureIdx[i]].trim();
+      String col = featureNames.get(i);
+      if (v.isEmpty()) {
+        return reject(report, RejectReason.MISSING_VALUE, where, "empty value in column " + col, line);
+      }
+      double d;
+      try {
+        d = Double.parseDouble(v);
+      } catch (NumberFormatException e) {
+        return reject(report, RejectReason.NON_NUMERIC, where, "'" + v + "' in column " + col + " is not a number",
+            line);
+      }
+      float x = (float) d;
+      if (!Float.isFinite(x)) {
+        return reject(report, RejectReason.NON_FINITE, where, "'" + v + "' in column " + col + " is not finite",
+            line);
+      }
+      values[i] = x;
+    }
+    return new Row(id, timeMs, values);
+  }
+
+  private Row reject(DataReport report, RejectReason reason, String where, String detail, String line) {
+    if (options.strict()) {
+      throw new DataException(where + ": " + reason.label() + ": " + detail
+          + " (use lenient mode to count and skip bad rows)");
+    }
+    report.rejectRows(1, reason, where, detail, line);
+    return null;
+  }
+
+  /** Splits one CSV line on commas, honouring double quotes ("a,b" and "" escapes) as RFC 4180 does. */
+  public static String[] split(String line) {
+    if (line.indexOf('"') < 0) {
+      return line.split(",", -1);
+    }
+    List<String> out = new ArrayList<>();
+    StringBuilder cur = new StringBuilder();
+    boolean quoted = false;
+    for (int i = 0; i < line.length(); i++) {
+      char c = line.charAt(i);
+      if (quoted) {
+        if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+          cur.append('"');
+          i++;
+        } else if (c == '"') {
+          quoted = false;
+        } else {
+          cur.append(c);
+        }
+      } else if (c == '"') {
+        quoted = true;
+      } else if (c == ',') {
+        out.add(cur.toString());
+        cur.setLength(0);
+      } else {
+        cur.append(c);
+      }
+    }
+    out.add(cur.toString());
+    return out.toArray(new String[0]);
+  }
+
+  @Override
+  public String toString() {
+    return "CsvRowParser" + Arrays.asList(options.sliceColumn(), options.timeColumn(), featureNames);
+  }
+}

@@ -1,0 +1,36 @@
+package tsad.core.data;
+
+import java.util.Locale;
+
+/** Why a row or a slice was not used; every rejected record is counted under exactly one reason. */
+public enum RejectReason {
+  /** The row has a different number of fields than the header. */
+  MALFORMED_ROW,
+  /** The slice id field is empty. */
+  MISSING_SLICE_ID,
+  /** The time field is empty. */
+  MISSING_TIME,
+  /** The time field is not ISO-8601 or epoch seconds/millis. */
+  BAD_TIME,
+  /** A feature field is empty. */
+  MISSING_VALUE,
+  /** A feature field is not a number. */
+  NON_NUMERIC,
+  /** A feature value is NaN or infinite (or overflows float). */
+  NON_FINITE,
+  /** A second row for a slice with a time already seen; the first one is kept. */
+  DUPLICATE_TIMESTAMP,
+  /** Rows of a slice that was rejected as a whole. */
+  IN_REJECTED_SLICE,
+  /** Rows beyond the first T steps of a truncated slice. */
+  TRUNCATED,
+  /** A slice shorter than the window length. */
+  TOO_SHORT,
+  /** A slice longer than the window length under the reject policy. */
+  TOO_LONG;
+
+  /** The lower-case name used in summaries, counters and quarantine files. */
+  public String label() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}

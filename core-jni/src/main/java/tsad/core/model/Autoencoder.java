@@ -1,0 +1,57 @@
+package tsad.core.model;
+
+import org.bytedeco.pytorch.Module;
+import org.bytedeco.pytorch.Tensor;
+import tsad.core.data.DataException;
+import tsad.proto.Architecture;
+import tsad.proto.ModelSpec;
+
+/**
+ * A libtorch autoencoder over windows of shape (batch, T, F); the only model abstraction the rest of
+ * tsad sees. Subclasses register their layers so save/load and the optimizer find them.
+ */
+public abstract class Autoencoder extends Module {
+  private final ModelSpec spec;
+
+  /** Creates the native module for a spec. */
+  protected Autoencoder(ModelSpec spec) {
+    this.spec = spec;
+  }
+
+  /** The architecture and sizes this model was built from. */
+  public ModelSpec spec() {
+    return spec;
+  }
+
+  /** Reconstructs a batch: input and output are (batch, T, F). */
+  public abstract Tensor forward(Tensor x);
+
+  /** Builds the network a spec describes, with freshly initialised weights. */
+  public static Autoencoder create(ModelSpec spec) {
+    ModelSpec s = ModelSpecs.withDefaults(spec);
+    switch (s.getArch()) {
+      case DENSE:
+        return new DenseAutoencoder(s);
+      case CNN:
+        return new ConvAutoencoder(s);
+      case LSTM:
+        return new LstmAutoencoder(s);
+      default:
+        throw new DataException("unknown architecture " + s.getArch() + "; use dense, cnn or lstm");
+    }
+  }
+
+  /** Parses a user-facing architecture name (dense, cnn, lstm). */
+  public static Architecture parseArch(String name) {
+    switch (name.toLowerCase(java.util.Locale.ROOT)) {
+      case "dense":
+        return Architecture.DENSE;
+      case "cnn":
+        return Architecture.CNN;
+      case "lstm":
+        return Architecture.LSTM;
+      default:
+        throw new DataException("unknown architecture '" + name + "'; use dense, cnn or lstm");
+    }
+  }
+}

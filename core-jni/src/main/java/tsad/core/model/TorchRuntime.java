@@ -1,0 +1,93 @@
+package tsad.core.model;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.global.torch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tsad.core.data.DataException;
+
+/** Process-wide libtorch settings: thread pools, device choice, seeds and version facts for provenance. */
+public final class TorchRuntime {
+  private static final Logger LOG = LoggerFactory.getLogger(TorchRuntime.class);
+  private static volatile boolean blasPinned;
+
+  private TorchRuntime() {}
+
+  /**
+   * Sets libtorch's intra-op threads and pins OpenBLAS to one thread, because OpenBLAS threads fight
+   * libtorch's OpenMP pool (a 50x slowdown was measured when both ran free).
+   */
+  public static void threads(int n) {
+    if (n < 1) {
+      throw new DataException("--threads must be at least 1, got " + n);
+    }
+    if (!blasPinned) {
+      org.bytedeco.openblas.global.openblas_nolapack.blas_set_num_threads(1);
+      blasPinned = true;
+    }
+    torch.set_num_threads(n);
+  }
+
+  /** Resolves "auto", "cpu" or "cuda" to a device; "cuda" without CUDA fails with a clear message. */
+  public static Device device(String choice) {
+    String c = choice == null ? "auto" : choice.toLowerCase(Locale.ROOT);
+    switch (c) {
+      case "cpu":
+        return new Device(torch.DeviceType.CPU);
+      case "cuda":
+        if (!cudaAvailable()) {
+          throw new DataException("--device cuda: no CUDA device is available (this build "
+              + (gpuBuild() ? "has CUDA natives but found no GPU" : "has CPU-only libtorch natives; build with "
+              + "mvn -Pgpu on a machine with a GPU") + "); use --device cpu or --device auto");
+        }
+        return new Device(torch.DeviceType.CUDA);
+      case "auto":
+        if (cudaAvailable()) {
+          return new Device(torch.DeviceType.CUDA);
+        }
+        LOG.debug("no CUDA device available; using the CPU");
+        return new Device(torch.DeviceType.CPU);
+      default:
+        throw new DataException("unknown --device '" + choice + "'; use auto, cpu or cuda");
+    }
+  }
+
+  /** The user-facing name of a resolved device. */
+  public static String name(Device d) {
+    return d.is_cuda() ? "cuda" : "cpu";
+  }
+
+  private static boolean cudaAvailable() {
+    try {
+      return torch.cuda_is_available();
+    } catch (Throwable t) {
+      return false;
+    }
+  }
+
+  private static boolean gpuBuild() {
+    return Loader.getPlatform().endsWith("-gpu") || TorchRuntime.class.getClassLoader()
+        .getResource("org/bytedeco/pytorch/linux-x86_64-gpu/") != null;
+  }
+
+  /** Seeds libtorch's generators (weight init, dropout). */
+  public static void seed(long seed) {
+    torch.manual_seed(seed);
+  }
+
+  /** Library versions recorded in every model's provenance. */
+  public static Map<String, String> versions() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("tsad", Versions.TSAD);
+    m.put("pytorch_presets", Versions.of(torch.class));
+    m.put("javacpp", Versions.of(Loader.class));
+    m.put("java", System.getProperty("java.version"));
+    m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+    m.put("torch_threads", Integer.toString(torch.get_num_threads()));
+    return m;
+  }
+}

@@ -1,0 +1,154 @@
+package tsad.core.score;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.InferenceMode;
+import org.bytedeco.pytorch.ScalarTypeOptional;
+import org.bytedeco.pytorch.Tensor;
+import tsad.core.model.Autoencoder;
+import tsad.core.model.Tensors;
+import tsad.core.scale.Scaler;
+import tsad.core.window.Window;
+import tsad.proto.Aggregation;
+
+/**
+ * Scores windows with a trained model: scale, reconstruct under InferenceMode, aggregate per-step
+ * errors into one score, compare with the threshold. One native scope per batch keeps memory flat.
+ * Each window's score depends only on the window (never on its batch mates' padding or the aggregation
+ * path chosen for them), so every path — CLI, MapReduce, Hive — gives the same numbers.
+ */
+public final class Scorer {
+  private final Autoencoder model;
+  private final Scaler scaler;
+  private final Aggregation aggregation;
+  private final double threshold;
+
+  /** Creates a scorer; the model is switched to eval mode. */
+  public Scorer(Autoencoder model, Scaler scaler, Aggregation aggregation, double threshold) {
+    this.model = model;
+    this.scaler = scaler;
+    this.aggregation = aggregation == Aggregation.AGGREGATION_UNSPECIFIED ? Aggregation.MEAN : aggregation;
+    this.threshold = threshold;
+    model.eval();
+  }
+
+  /** Returns a scorer with the same model and another threshold (used while the threshold is being fitted). */
+  public Scorer withThreshold(double value) {
+    return new Scorer(model, scaler, aggregation, value);
+  }
+
+  /** The threshold scores are compared with. */
+  public double threshold() {
+    return threshold;
+  }
+
+  /** Scores only: the aggregated error of each window, in order. */
+  public double[] scores(List<Window> windows, int batchSize) {
+    List<ScoreResult> r = score(windows, batchSize, false);
+    double[] out = new double[r.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = r.get(i).score();
+    }
+    return out;
+  }
+
+  /** Scores windows in batches of {@code batchSize}; with {@code detail}, also per-step errors and feature shares. */
+  public List<ScoreResult> score(List<Window> windows, int batchSize, boolean detail) {
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
+    }
+    List<ScoreResult> out = new ArrayList<>(windows.size());
+    for (int from = 0; from < windows.size(); from += batchSize) {
+      int len = Math.min(batchSize, windows.size() - from);
+      scoreBatch(windows, from, len, detail, out);
+    }
+    return out;
+  }
+
+  private void scoreBatch(List<Window> windows, int from, int len, boolean detail, List<ScoreResult> out) {
+    Window first = windows.get(from);
+    int t = first.steps();
+    int f = first.features();
+    boolean needSteps = detail || aggregation != Aggregation.MEAN;
+    for (int i = 0; i < len && !needSteps; i++) {
+      needSteps = windows.get(from + i).validSteps() < t;
+    }
+    float[] means;
+    float[] steps = null;
+    float[] sq = null;
+    try (PointerScope scope = new PointerScope(); InferenceMode guard = new InferenceMode()) {
+      Tensor x = Tensors.windows(windows, from, len, scaler);
+      Tensor err = model.forward(x).sub(x).square();
+      means = Tensors.toArray(err.mean(new long[] {1, 2}, false, new ScalarTypeOptional()));
+      if (needSteps) {
+        steps = Tensors.toArray(err.mean(new long[] {2}, false, new ScalarTypeOptional()));
+      }
+      if (detail) {
+        sq = Tensors.toArray(err);
+      }
+    }
+    for (int i = 0; i < len; i++) {
+      Window w = windows.get(from + i);
+      int valid = w.validSteps() > 0 ? w.validSteps() : t;
+      double score;
+      float[] stepErr = steps == null ? null : Arrays.copyOfRange(steps, i * t, i * t + valid);
+      if (aggregation == Aggregation.MEAN && valid == t) {
+        score = means[i];
+      } else {
+        score = aggregate(stepErr, aggregation);
+      }
+      double[] share = sq == null ? null : featureShare(sq, i, t, f, valid);
+      out.add(new ScoreResult(w.id(), w.seriesId(), w.startMs(), score, threshold, score > threshold,
+          detail ? stepErr : null, share));
+    }
+  }
+
+  /** Aggregates per-step errors the way the bundle says: mean, max or 95th percentile (linear). */
+  public static double aggregate(float[] stepErrors, Aggregation how) {
+    int n = stepErrors.length;
+    switch (how) {
+      case MAX: {
+        double m = Double.NEGATIVE_INFINITY;
+        for (float e : stepErrors) {
+          m = Math.max(m, e);
+        }
+        return m;
+      }
+      case P95: {
+        double[] s = new double[n];
+        for (int i = 0; i < n; i++) {
+          s[i] = stepErrors[i];
+        }
+        Arrays.sort(s);
+        return tsad.core.threshold.Stats.percentile(s, 95.0);
+      }
+      default: {
+        double sum = 0;
+        for (float e : stepErrors) {
+          sum += e;
+        }
+        return sum / n;
+      }
+    }
+  }
+
+  private static double[] featureShare(float[] sq, int i, int t, int f, int valid) {
+    double[] share = new double[f];
+    double total = 0;
+    int base = i * t * f;
+    for (int s = 0; s < valid; s++) {
+      for (int j = 0; j < f; j++) {
+        share[j] += sq[base + s * f + j];
+      }
+    }
+    for (double v : share) {
+      total += v;
+    }
+    for (int j = 0; j < f; j++) {
+      share[j] = total > 0 ? share[j] / total : 1.0 / f;
+    }
+    return share;
+  }
+}

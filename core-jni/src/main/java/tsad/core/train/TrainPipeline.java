@@ -1,0 +1,126 @@
+package tsad.core.train;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import tsad.core.bundle.ModelBundle;
+import tsad.core.data.DataReport;
+import tsad.core.model.Autoencoder;
+import tsad.core.model.TorchRuntime;
+import tsad.core.scale.Scaler;
+import tsad.core.score.Distributions;
+import tsad.core.score.Scorer;
+import tsad.core.threshold.FittedThreshold;
+import tsad.core.threshold.ThresholdMethod;
+import tsad.core.window.Window;
+import tsad.proto.Aggregation;
+import tsad.proto.DataSummary;
+import tsad.proto.ModelSpec;
+import tsad.proto.Provenance;
+import tsad.proto.ThresholdParams;
+
+/**
+ * Windows in, model bundle out: split, fit the scaler, train, learn the threshold on held-out windows,
+ * write the bundle with its provenance. The CLI and the MapReduce train job both call this.
+ */
+public final class TrainPipeline {
+  /** What a run produced. */
+  public record Outcome(ModelBundle bundle, Trainer.Result training, FittedThreshold threshold, Split.Parts split) {}
+
+  private TrainPipeline() {}
+
+  /** Trains on {@code windows} (raw values) and writes the bundle to {@code req.modelOut()}. */
+  public static Outcome run(List<Window> windows, List<String> featureNames, DataReport report, TrainRequest req,
+                            TrainListener listener) {
+    if (windows.isEmpty()) {
+      throw new TrainingException("no windows to train on:\n" + report.format());
+    }
+    ThresholdMethod method = ThresholdMethod.parse(req.config().getThresholdMethod().isEmpty() ? "p99"
+        : req.config().getThresholdMethod());
+    long started = System.currentTimeMillis();
+    TorchRuntime.threads(Math.max(1, req.config().getThreads()));
+    TorchRuntime.device(req.config().getDevice());
+    Split.Parts split = Split.of(windows, req.config().getValidationFraction(), req.config().getSeed());
+    Scaler scaler = Scaler.fit(req.scalerKind(), split.train(), featureNames);
+    ModelSpec spec = req.model().toBuilder().setWindowLength(windows.get(0).steps())
+        .setFeatures(windows.get(0).features()).build();
+    TorchRuntime.seed(req.config().getSeed());
+    Autoencoder model = Autoencoder.create(spec);
+    Path checkpoints = req.modelOut().resolve(".checkpoint");
+    Trainer.Result result = new Trainer(req.config(), checkpoints, listener)
+        .train(model, split.train(), split.validation(), scaler, req.resume());
+
+    Aggregation agg = req.config().getAggregation() == Aggregation.AGGREGATION_UNSPECIFIED ? Aggregation.MEAN
+        : req.config().getAggregation();
+    Scorer scorer = new Scorer(model, scaler, agg, Double.NaN);
+    double[] trainScores = scorer.scores(split.train(), 1024);
+    double[] valScores = split.validation().isEmpty() ? trainScores : scorer.scores(split.validation(), 1024);
+    FittedThreshold fitted = method.fit(valScores);
+    ThresholdParams threshold = ThresholdParams.newBuilder().setMethod(fitted.method()).setValue(fitted.value())
+        .setSampleSize(fitted.sampleSize()).putAllParams(fitted.params()).setAggregation(agg)
+        .setValidationScores(Distributions.of(valScores)).setTrainingScores(Distributions.of(trainScores)).build();
+
+    DataSummary data = report.toSummary().toBuilder().setWindowsTrain(split.train().size())
+        .setWindowsValidation(split.validation().size()).build();
+    Provenance prov = Provenance.newBuilder().setData(data).setConfig(req.config())
+        .putAllVersions(TorchRuntime.versions()).setGitCommit(gitCommit()).setStartedAtMs(started)
+        .setFinishedAtMs(System.currentTimeMillis()).setTrainSeconds(result.seconds())
+        .setEpochsRun(result.epochsRun()).setBestEpoch(result.bestEpoch())
+        .setBestValidationLoss(result.bestValidationLoss()).addAllHistory(result.history())
+        .setDevice(TorchRuntime.name(TorchRuntime.device(req.config().getDevice()))).setHost(host())
+        .setStopReason(result.stopReason()).setParentModel(req.parentModel() == null ? "" : req.parentModel())
+        .build();
+    ModelBundle bundle = ModelBundle.write(req.modelOut(), model, req.data(), scaler.params(), threshold, prov);
+    deleteTree(checkpoints);
+    model.close();
+    return new Outcome(bundle, result, fitted, split);
+  }
+
+  private static String host() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+
+  /** The git commit of the working directory, from TSAD_GIT_COMMIT or .git/HEAD, or "" if unknown. */
+  static String gitCommit() {
+    String env = System.getenv("TSAD_GIT_COMMIT");
+    if (env != null && !env.isBlank()) {
+      return env.trim();
+    }
+    try {
+      Path dir = Path.of("").toAbsolutePath();
+      while (dir != null && !Files.isDirectory(dir.resolve(".git"))) {
+        dir = dir.getParent();
+      }
+      if (dir == null) {
+        return "";
+      }
+      String head = Files.readString(dir.resolve(".git/HEAD")).trim();
+      if (head.startsWith("ref: ")) {
+        Path ref = dir.resolve(".git").resolve(head.substring(5));
+        return Files.exists(ref) ? Files.readString(ref).trim() : "";
+      }
+      return head;
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  private static void deleteTree(Path p) {
+    if (!Files.exists(p)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(p)) {
+      s.sorted(Comparator.reverseOrder()).forEach(x -> x.toFile().delete());
+    } catch (IOException e) {
+      // leftover checkpoint files are harmless; the bundle is complete
+    }
+  }
+}

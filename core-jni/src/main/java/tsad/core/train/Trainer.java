@@ -1,0 +1,266 @@
+package tsad.core.train;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Adam;
+import org.bytedeco.pytorch.AdamOptions;
+import org.bytedeco.pytorch.InferenceMode;
+import org.bytedeco.pytorch.InputArchive;
+import org.bytedeco.pytorch.OutputArchive;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+import tsad.core.model.Autoencoder;
+import tsad.core.model.Tensors;
+import tsad.core.scale.Scaler;
+import tsad.core.window.Window;
+import tsad.proto.EpochMetrics;
+import tsad.proto.TrainCheckpoint;
+import tsad.proto.TrainConfig;
+
+/**
+ * Trains an autoencoder on scaled windows: Adam, MSE, seeded shuffled mini-batches, validation loss,
+ * early stopping, gradient clipping, NaN abort, and a checkpoint after every epoch for --resume.
+ * On return the model holds the weights of the best validation epoch.
+ */
+public final class Trainer {
+  /** What a training run did. */
+  public record Result(List<EpochMetrics> history, int bestEpoch, double bestValidationLoss, int epochsRun,
+                       String stopReason, double seconds) {}
+
+  private final TrainConfig cfg;
+  private final Path checkpointDir;
+  private final TrainListener listener;
+
+  /**
+   * Creates a trainer.
+   *
+   * @param cfg hyperparameters
+   * @param checkpointDir where per-epoch checkpoints and the best weights go
+   * @param listener progress callbacks
+   */
+  public Trainer(TrainConfig cfg, Path checkpointDir, TrainListener listener) {
+    this.cfg = cfg;
+    this.checkpointDir = java.util.Objects.requireNonNull(checkpointDir, "checkpointDir");
+    this.listener = listener;
+  }
+
+  /** Trains {@code model} in place; with {@code resume}, continues from the checkpoint in the checkpoint dir. */
+  public Result train(Autoencoder model, List<Window> train, List<Window> val, Scaler scaler, boolean resume) {
+    if (train.isEmpty()) {
+      throw new TrainingException("no training windows");
+    }
+    long t0 = System.nanoTime();
+    String fingerprint = Checkpoints.fingerprint(train, val);
+    Tensor all = Tensors.windows(train, 0, train.size(), scaler);
+    Tensor valAll = val.isEmpty() ? null : Tensors.windows(val, 0, val.size(), scaler);
+    TensorVector params = model.parameters();
+    AdamOptions opts = new AdamOptions(cfg.getLearningRate());
+    opts.weight_decay().put(cfg.getWeightDecay());
+    Adam adam = new Adam(params, opts);
+    List<EpochMetrics> history = new ArrayList<>();
+    int start = 1;
+    int bestEpoch = 0;
+    double best = Double.POSITIVE_INFINITY;
+    int stale = 0;
+    double priorSeconds = 0;
+    if (resume) {
+      TrainCheckpoint cp = Checkpoints.load(checkpointDir, model, adam, cfg, fingerprint);
+      start = cp.getEpoch() + 1;
+      bestEpoch = cp.getBestEpoch();
+      best = cp.getBestValidationLoss();
+      stale = cp.getEpochsWithoutImprovement();
+      history.addAll(cp.getHistoryList());
+      priorSeconds = cp.getElapsedSeconds();
+    }
+    String stop = "max_epochs";
+    int n = train.size();
+    int bs = cfg.getBatchSize();
+    int batches = (n + bs - 1) / bs;
+    for (int epoch = start; epoch <= cfg.getMaxEpochs(); epoch++) {
+      if (cfg.getPatience() > 0 && stale >= cfg.getPatience()) {
+        stop = "early_stopping";
+        break;
+      }
+      long e0 = System.nanoTime();
+      // Seeding per epoch makes shuffling and dropout identical whether or not the run was resumed.
+      torch.manual_seed(cfg.getSeed() * 1_000_003L + epoch);
+      model.train(true);
+      double sum = 0;
+      try (PointerScope epochScope = new PointerScope()) {
+        Tensor shuffled = all.index_select(0, torch.randperm(n));
+        for (int b = 0; b < batches; b++) {
+          int from = b * bs;
+          int len = Math.min(bs, n - from);
+          try (PointerScope batchScope = new PointerScope()) {
+            Tensor x = shuffled.narrow(0, from, len);
+            adam.zero_grad();
+            Tensor loss = torch.mse_loss(model.forward(x), x);
+            loss.backward();
+            if (cfg.getGradClip() > 0) {
+              torch.clip_grad_norm_(params, cfg.getGradClip(), 2.0, false);
+            }
+            adam.step();
+            double l = loss.item_double();
+            if (!Double.isFinite(l)) {
+              throw new TrainingException(String.format(Locale.ROOT, "training diverged: loss is %s at epoch %d, "
+                  + "batch %d; lower --lr (now %g), keep --grad-clip on, or check the input scaling", l, epoch,
+                  b + 1, cfg.getLearningRate()));
+            }
+            sum += l * len;
+          }
+          listener.batch(epoch, cfg.getMaxEpochs(), b + 1, batches, sum / Math.min(n, from + len),
+              (long) from + len, (System.nanoTime() - e0) / 1e9);
+        }
+      }
+      double trainLoss = sum / n;
+      double secs = (System.nanoTime() - e0) / 1e9;
+      double valLoss = valAll == null ? trainLoss : loss(model, valAll, bs);
+      boolean improved = valLoss < best - cfg.getMinDelta();
+      if (improved) {
+        best = valLoss;
+        bestEpoch = epoch;
+        stale = 0;
+      } else {
+        stale++;
+      }
+      EpochMetrics m = EpochMetrics.newBuilder().setEpoch(epoch).setTrainLoss(trainLoss).setValidationLoss(valLoss)
+          .setWindowsPerSecond(n / secs).setSeconds(secs).build();
+      history.add(m);
+      TrainCheckpoint cp = TrainCheckpoint.newBuilder().setEpoch(epoch).setBestEpoch(bestEpoch)
+          .setBestValidationLoss(best).setEpochsWithoutImprovement(stale).addAllHistory(history)
+          .setModel(model.spec()).setConfig(cfg).setDataFingerprint(fingerprint)
+          .setElapsedSeconds(priorSeconds + (System.nanoTime() - t0) / 1e9).build();
+      Checkpoints.save(checkpointDir, model, adam, cp, improved);
+      listener.epoch(m, cfg.getMaxEpochs(), improved);
+    }
+    if (cfg.getPatience() > 0 && stale >= cfg.getPatience()) {
+      stop = "early_stopping";
+    }
+    if (bestEpoch > 0) {
+      Checkpoints.loadBest(checkpointDir, model);
+    }
+    listener.done(stop, bestEpoch, best);
+    double secs = priorSeconds + (System.nanoTime() - t0) / 1e9;
+    all.close();
+    if (valAll != null) {
+      valAll.close();
+    }
+    adam.close();
+    return new Result(List.copyOf(history), bestEpoch, best, history.size(), stop, secs);
+  }
+
+  /** Mean squared reconstruction error of a tensor of windows, in eval mode without gradients. */
+  static double loss(Autoencoder model, Tensor x, int batch) {
+    model.eval();
+    long n = x.size(0);
+    double sum = 0;
+    try (PointerScope scope = new PointerScope(); InferenceMode guard = new InferenceMode()) {
+      for (long from = 0; from < n; from += batch) {
+        long len = Math.min(batch, n - from);
+        Tensor xb = x.narrow(0, from, len);
+        sum += torch.mse_loss(model.forward(xb), xb).item_double() * len;
+      }
+    }
+    return sum / n;
+  }
+
+  /** Helpers for the per-epoch checkpoint files. */
+  static final class Checkpoints {
+    private Checkpoints() {}
+
+    static String fingerprint(List<Window> train, List<Window> val) {
+      try {
+        java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(8);
+        for (List<Window> part : List.of(train, val)) {
+          for (Window w : part) {
+            md.update(w.id().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            for (float v : w.values()) {
+              buf.clear();
+              md.update(buf.putInt(Float.floatToIntBits(v)).array(), 0, 4);
+            }
+          }
+          md.update((byte) '|');
+        }
+        return java.util.HexFormat.of().formatHex(md.digest());
+      } catch (java.security.NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    static void save(Path dir, Autoencoder model, Adam adam, TrainCheckpoint cp, boolean improved) {
+      try {
+        Files.createDirectories(dir);
+        write(dir, "model.pt", a -> model.save(a));
+        write(dir, "optimizer.pt", a -> adam.save(a));
+        if (improved) {
+          Files.copy(dir.resolve("model.pt"), dir.resolve("best.pt"), StandardCopyOption.REPLACE_EXISTING);
+        }
+        // state.pb last: a checkpoint counts only once all its weights are on disk.
+        Path tmp = dir.resolve("state.pb.tmp");
+        Files.write(tmp, cp.toByteArray());
+        Files.move(tmp, dir.resolve("state.pb"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } catch (IOException e) {
+        throw new TrainingException("cannot write checkpoint in " + dir + ": " + e.getMessage());
+      }
+    }
+
+    private interface ArchiveFiller {
+      void fill(OutputArchive a);
+    }
+
+    private static void write(Path dir, String name, ArchiveFiller filler) throws IOException {
+      Path tmp = dir.resolve(name + ".tmp");
+      try (OutputArchive a = new OutputArchive()) {
+        filler.fill(a);
+        a.save_to(tmp.toString());
+      }
+      Files.move(tmp, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    static TrainCheckpoint load(Path dir, Autoencoder model, Adam adam, TrainConfig cfg, String fingerprint) {
+      Path state = dir.resolve("state.pb");
+      if (!Files.isRegularFile(state)) {
+        throw new TrainingException("--resume: no checkpoint found in " + dir + " (train without --resume first)");
+      }
+      try {
+        TrainCheckpoint cp = TrainCheckpoint.parseFrom(Files.readAllBytes(state));
+        if (!cp.getModel().equals(model.spec())) {
+          throw new TrainingException("--resume: the checkpoint in " + dir + " is for another model spec");
+        }
+        if (!cp.getDataFingerprint().equals(fingerprint)) {
+          throw new TrainingException("--resume: the checkpoint in " + dir + " was made from other training data");
+        }
+        if (cp.getConfig().getSeed() != cfg.getSeed() || cp.getConfig().getBatchSize() != cfg.getBatchSize()) {
+          throw new TrainingException("--resume: seed and batch size must match the interrupted run ("
+              + cp.getConfig().getSeed() + ", " + cp.getConfig().getBatchSize() + ")");
+        }
+        try (InputArchive a = new InputArchive()) {
+          a.load_from(dir.resolve("model.pt").toString());
+          model.load(a);
+        }
+        try (InputArchive a = new InputArchive()) {
+          a.load_from(dir.resolve("optimizer.pt").toString());
+          adam.load(a);
+        }
+        return cp;
+      } catch (IOException e) {
+        throw new TrainingException("--resume: cannot read checkpoint in " + dir + ": " + e.getMessage());
+      }
+    }
+
+    static void loadBest(Path dir, Autoencoder model) {
+      try (InputArchive a = new InputArchive()) {
+        a.load_from(dir.resolve("best.pt").toString());
+        model.load(a);
+      }
+    }
+  }
+}

@@ -1,0 +1,52 @@
+package tsad.core.window;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import tsad.core.data.CsvOptions;
+import tsad.core.data.CsvSeriesReader;
+import tsad.core.data.DataException;
+import tsad.core.data.DataReport;
+import tsad.core.data.Series;
+import tsad.proto.DataSpec;
+
+/** Reads CSV into windows and converts between the stored {@link DataSpec} and the reader/builder options. */
+public final class Inputs {
+  /** Windows read from CSV, with the feature names in model order. */
+  public record Loaded(List<Window> windows, List<String> featureNames) {}
+
+  private Inputs() {}
+
+  /** Reads CSV files, groups and sorts slices, and cuts windows, counting everything in {@code report}. */
+  public static Loaded read(List<Path> inputs, CsvOptions csv, WindowSpec spec, DataReport report) {
+    CsvSeriesReader reader = new CsvSeriesReader(csv);
+    List<Series> series = reader.read(inputs, report);
+    WindowBuilder builder = new WindowBuilder(spec);
+    List<Window> windows = new ArrayList<>();
+    for (Series s : series) {
+      windows.addAll(builder.build(s, report));
+    }
+    if (windows.isEmpty()) {
+      throw new DataException("no usable windows in " + inputs + ":\n" + report.format());
+    }
+    return new Loaded(windows, reader.featureNames());
+  }
+
+  /** The stored description of how data was read and windowed. */
+  public static DataSpec dataSpec(CsvOptions csv, WindowSpec spec, List<String> featureNames) {
+    return DataSpec.newBuilder().setSliceColumn(csv.sliceColumn()).setTimeColumn(csv.timeColumn())
+        .addAllFeatureColumns(featureNames).setTimeFormat(csv.timeFormat()).setMode(spec.mode())
+        .setWindowLength(spec.length()).setStride(spec.stride()).setLengthPolicy(spec.policy()).build();
+  }
+
+  /** CSV options that read data the way the model was trained. */
+  public static CsvOptions csvOptions(DataSpec d, boolean strict) {
+    return new CsvOptions(d.getSliceColumn(), d.getTimeColumn(), d.getFeatureColumnsList(), d.getTimeFormat(),
+        strict);
+  }
+
+  /** The window spec the model was trained with. */
+  public static WindowSpec windowSpec(DataSpec d) {
+    return new WindowSpec(d.getMode(), d.getWindowLength(), d.getStride(), d.getLengthPolicy());
+  }
+}

@@ -1,0 +1,95 @@
+package tsad.core.window;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import tsad.core.data.DataReport;
+import tsad.core.data.RejectReason;
+import tsad.core.data.Series;
+import tsad.proto.LengthPolicy;
+import tsad.proto.WindowMode;
+
+/** Cuts a sorted series into model inputs by the window spec; the one window builder of tsad. */
+public final class WindowBuilder {
+  private final WindowSpec spec;
+
+  /** Creates a builder for one spec. */
+  public WindowBuilder(WindowSpec spec) {
+    this.spec = spec;
+  }
+
+  /** The spec in use. */
+  public WindowSpec spec() {
+    return spec;
+  }
+
+  /**
+   * Returns the windows of one series (possibly none, when the series is rejected), counting used and
+   * rejected rows and slices in {@code report}.
+   */
+  public List<Window> build(Series s, DataReport report) {
+    int n = s.length();
+    int t = spec.length();
+    List<Window> out = new ArrayList<>();
+    if (n == 0) {
+      return out;
+    }
+    if (n < t && spec.policy() != LengthPolicy.PAD) {
+      return rejectSlice(s, report, RejectReason.TOO_SHORT, "slice " + s.id() + " has " + n + " steps, needs " + t);
+    }
+    if (spec.mode() == WindowMode.SLICE) {
+      if (n > t && spec.policy() == LengthPolicy.REJECT) {
+        return rejectSlice(s, report, RejectReason.TOO_LONG, "slice " + s.id() + " has " + n + " steps, expected "
+            + t + " (use --length-policy truncate or pad, or window mode)");
+      }
+      if (n > t) {
+        report.rejectRows(n - t, RejectReason.TRUNCATED, s.id(), (n - t) + " steps after the first " + t + " cut",
+            "slice " + s.id());
+      }
+      out.add(cut(s, s.id(), 0, 0));
+    } else if (n < t) {
+      out.add(cut(s, windowId(s, 0), 0, 0));
+    } else {
+      int index = 0;
+      int last = -1;
+      for (int start = 0; start + t <= n; start += spec.stride()) {
+        out.add(cut(s, windowId(s, start), start, index++));
+        last = start;
+      }
+      // A final window aligned to the end, so the tail is scored too: no step is left out silently.
+      if (last + t < n) {
+        out.add(cut(s, windowId(s, n - t), n - t, index));
+      }
+    }
+    report.rowsUsed(Math.min(n, spec.mode() == WindowMode.SLICE ? t : n));
+    report.sliceUsed();
+    report.windowsMade(out.size());
+    return out;
+  }
+
+  private List<Window> rejectSlice(Series s, DataReport report, RejectReason reason, String detail) {
+    report.rejectSlice(reason, s.id(), detail);
+    report.rejectRows(s.length(), RejectReason.IN_REJECTED_SLICE, s.id(), reason.label(), "slice " + s.id());
+    return List.of();
+  }
+
+  private static String windowId(Series s, int start) {
+    return s.id() + "@" + Instant.ofEpochMilli(s.timesMs()[start]);
+  }
+
+  private Window cut(Series s, String id, int start, int index) {
+    int t = spec.length();
+    int f = s.features();
+    int valid = Math.min(t, s.length() - start);
+    float[] v = Arrays.copyOfRange(s.values(), start * f, (start + valid) * f);
+    if (valid < t) {
+      // Pad with the last observation; the scorer masks padded steps out of every score.
+      v = Arrays.copyOf(v, t * f);
+      for (int i = valid; i < t; i++) {
+        System.arraycopy(v, (valid - 1) * f, v, i * f, f);
+      }
+    }
+    return new Window(id, s.id(), s.timesMs()[start], s.timesMs()[start + valid - 1], t, f, valid, index, v);
+  }
+}

@@ -1,0 +1,127 @@
+package tsad.core.window;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import tsad.core.data.DataException;
+import tsad.core.data.DataReport;
+import tsad.core.data.RejectReason;
+import tsad.core.data.Series;
+import tsad.proto.LengthPolicy;
+import tsad.proto.WindowMode;
+
+class WindowBuilderTest {
+  /** A series of n steps, 2 features: step i holds (i, 10 i); times 1 minute apart. */
+  static Series series(String id, int n) {
+    long[] t = new long[n];
+    float[] v = new float[2 * n];
+    for (int i = 0; i < n; i++) {
+      t[i] = 1_700_000_000_000L + 60_000L * i;
+      v[2 * i] = i;
+      v[2 * i + 1] = 10 * i;
+    }
+    return new Series(id, t, v, 2);
+  }
+
+  static void assertCountsAddUp(DataReport r) {
+    assertEquals(r.rowsRead(), r.rowsUsed() + r.rowsRejected(), "rows read = used + rejected");
+    assertEquals(r.slicesRead(), r.slicesUsed() + r.slicesRejected(), "slices read = used + rejected");
+  }
+
+  private static DataReport reportFor(Series... ss) {
+    DataReport r = new DataReport();
+    for (Series s : ss) {
+      for (int i = 0; i < s.length(); i++) {
+        r.rowRead();
+      }
+      r.sliceRead();
+    }
+    return r;
+  }
+
+  @Test
+  void sliceModeTakesExactLengthSlicesWhole() {
+    Series s = series("a", 4);
+    DataReport r = reportFor(s);
+    List<Window> w = new WindowBuilder(new WindowSpec(WindowMode.SLICE, 4, 1, LengthPolicy.REJECT)).build(s, r);
+    assertEquals(1, w.size());
+    assertEquals("a", w.get(0).id());
+    assertArrayEquals(s.values(), w.get(0).values());
+    assertEquals(4, w.get(0).validSteps());
+    assertCountsAddUp(r);
+  }
+
+  @Test
+  void rejectPolicyCountsShortAndLongSlices() {
+    Series shortS = series("short", 3);
+    Series longS = series("long", 6);
+    DataReport r = reportFor(shortS, longS);
+    WindowBuilder b = new WindowBuilder(new WindowSpec(WindowMode.SLICE, 4, 1, LengthPolicy.REJECT));
+    assertTrue(b.build(shortS, r).isEmpty());
+    assertTrue(b.build(longS, r).isEmpty());
+    assertEquals(1, r.slicesRejected(RejectReason.TOO_SHORT));
+    assertEquals(1, r.slicesRejected(RejectReason.TOO_LONG));
+    assertEquals(9, r.rowsRejected(RejectReason.IN_REJECTED_SLICE));
+    assertCountsAddUp(r);
+  }
+
+  @Test
+  void truncatePolicyKeepsTheFirstStepsAndCountsTheRest() {
+    Series s = series("a", 6);
+    DataReport r = reportFor(s);
+    List<Window> w = new WindowBuilder(new WindowSpec(WindowMode.SLICE, 4, 1, LengthPolicy.TRUNCATE)).build(s, r);
+    assertArrayEquals(new float[] {0, 0, 1, 10, 2, 20, 3, 30}, w.get(0).values());
+    assertEquals(2, r.rowsRejected(RejectReason.TRUNCATED));
+    assertCountsAddUp(r);
+  }
+
+  @Test
+  void padPolicyRepeatsTheLastValueAndRecordsValidSteps() {
+    Series s = series("a", 2);
+    DataReport r = reportFor(s);
+    List<Window> w = new WindowBuilder(new WindowSpec(WindowMode.SLICE, 4, 1, LengthPolicy.PAD)).build(s, r);
+    assertArrayEquals(new float[] {0, 0, 1, 10, 1, 10, 1, 10}, w.get(0).values());
+    assertEquals(2, w.get(0).validSteps());
+    assertCountsAddUp(r);
+  }
+
+  @Test
+  void windowModeCutsWithStrideAndCoversTheTail() {
+    Series s = series("dev", 10);
+    DataReport r = reportFor(s);
+    List<Window> w = new WindowBuilder(new WindowSpec(WindowMode.WINDOW, 4, 3, LengthPolicy.REJECT)).build(s, r);
+    // starts 0, 3, 6 and then 6 again would be the end-aligned one: 6 + 4 = 10 covers the tail already.
+    assertEquals(3, w.size());
+    assertEquals(6, (int) w.get(2).values()[0]);
+    Series s2 = series("dev2", 11);
+    DataReport r2 = reportFor(s2);
+    List<Window> w2 = new WindowBuilder(new WindowSpec(WindowMode.WINDOW, 4, 3, LengthPolicy.REJECT)).build(s2, r2);
+    assertEquals(4, w2.size(), "an end-aligned window covers steps the stride would skip");
+    assertEquals(7, (int) w2.get(3).values()[0]);
+    assertEquals("dev2@2023-11-14T22:16:20Z", w2.get(1).id(), "window id = series@start time");
+    assertEquals("dev2", w2.get(1).seriesId());
+    assertEquals(11, r2.rowsUsed());
+    assertCountsAddUp(r2);
+  }
+
+  @Test
+  void badSpecsFailEarly() {
+    assertThrows(DataException.class, () -> new WindowSpec(WindowMode.WINDOW, 1, 1, LengthPolicy.REJECT));
+    assertThrows(DataException.class, () -> new WindowSpec(WindowMode.WINDOW, 8, 0, LengthPolicy.REJECT));
+  }
+
+  @Test
+  void protoRoundTrip() {
+    Window w = new WindowBuilder(new WindowSpec(WindowMode.WINDOW, 4, 2, LengthPolicy.REJECT))
+        .build(series("x", 6), new DataReport()).get(1);
+    Window back = Window.fromProto(w.toProto());
+    assertEquals(w.id(), back.id());
+    assertArrayEquals(w.values(), back.values());
+    assertEquals(w.startMs(), back.startMs());
+    assertEquals(w.validSteps(), back.validSteps());
+  }
+}

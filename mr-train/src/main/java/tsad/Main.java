@@ -1,0 +1,68 @@
+package tsad;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import tsad.cli.BenchCommand;
+import tsad.cli.EvaluateCommand;
+import tsad.cli.ScoreCommand;
+import tsad.cli.SynthCommand;
+import tsad.cli.TrainCommand;
+import tsad.core.data.DataException;
+
+/** The tsad command line: {@code tsad synth|train|score ...}; exit 0 on success, non-zero with a one-line reason. */
+@Command(name = "tsad", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+    description = "Anomaly detection for time series with deep autoencoders (libtorch), on Hadoop.",
+    subcommands = {SynthCommand.class, TrainCommand.class, ScoreCommand.class, EvaluateCommand.class, BenchCommand.class,
+        CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+  /** Exit code for bad input, options or models: the message says what to fix. */
+  public static final int EXIT_USER_ERROR = 1;
+  /** Exit code for a command line that does not parse. */
+  public static final int EXIT_USAGE = 2;
+  /** Exit code for an unexpected internal failure (a bug: the stack trace is printed). */
+  public static final int EXIT_INTERNAL = 3;
+
+  @Override
+  public void run() {
+    CommandLine.usage(this, System.out);
+  }
+
+  /** Runs the command line and returns the exit code (tests call this instead of {@link #main}). */
+  public static int run(String... args) {
+    CommandLine cl = new CommandLine(new Main());
+    cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+      PrintWriter err = cmd.getErr();
+      if (ex instanceof DataException) {
+        err.println("tsad: error: " + ex.getMessage());
+        err.flush();
+        return EXIT_USER_ERROR;
+      }
+      err.println("tsad: internal error: " + ex);
+      ex.printStackTrace(err);
+      err.flush();
+      return EXIT_INTERNAL;
+    });
+    cl.setParameterExceptionHandler((ex, parsed) -> {
+      PrintWriter err = ex.getCommandLine().getErr();
+      err.println("tsad: " + ex.getMessage() + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName()
+          + " --help')");
+      err.flush();
+      return EXIT_USAGE;
+    });
+    return cl.execute(args);
+  }
+
+  /** Entry point. */
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Prints tsad's and libtorch presets' versions. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"tsad " + tsad.core.model.Versions.TSAD};
+    }
+  }
+}

@@ -1,0 +1,98 @@
+package tsad.cli;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine.Option;
+import tsad.core.data.CsvOptions;
+import tsad.core.data.DataException;
+import tsad.core.data.RejectSink;
+import tsad.core.score.ScoreFormat;
+import tsad.proto.TimeFormat;
+
+/** Options shared by every command that reads long-format CSV. */
+public final class CsvMixin {
+  @Option(names = "--slice-column", paramLabel = "NAME", description = "Slice id column (default: slice_id, or the model's).")
+  String sliceColumn;
+
+  @Option(names = "--time-column", paramLabel = "NAME", description = "Time column (default: time, or the model's).")
+  String timeColumn;
+
+  @Option(names = "--features", split = ",", paramLabel = "NAME",
+      description = "Feature columns, comma-separated (default: 'value' if present, else all other columns; when scoring, the model's).")
+  List<String> features;
+
+  @Option(names = "--time-format", paramLabel = "FMT",
+      description = "Time format: auto (ISO-8601, or epoch numbers: >= 1e11 millis, else seconds), iso, epoch-s, epoch-ms. Default: auto.")
+  String timeFormat;
+
+  @Option(names = "--strict", description = "Fail on the first bad row or duplicate timestamp instead of counting and skipping it.")
+  boolean strict;
+
+  @Option(names = "--rejects", paramLabel = "FILE",
+      description = "Write every rejected row/slice with its reason to FILE (JSON lines), so nothing is lost.")
+  Path rejects;
+
+  /** The CSV options, each unset one taken from {@code base}. */
+  public CsvOptions options(CsvOptions base) {
+    return new CsvOptions(sliceColumn != null ? sliceColumn : base.sliceColumn(),
+        timeColumn != null ? timeColumn : base.timeColumn(),
+        features != null ? features : base.featureColumns(),
+        timeFormat != null ? parseTimeFormat(timeFormat) : base.timeFormat(), strict);
+  }
+
+  static TimeFormat parseTimeFormat(String s) {
+    switch (s) {
+      case "auto": return TimeFormat.AUTO;
+      case "iso": return TimeFormat.ISO;
+      case "epoch-s": return TimeFormat.EPOCH_SECONDS;
+      case "epoch-ms": return TimeFormat.EPOCH_MILLIS;
+      default: throw new DataException("unknown --time-format '" + s + "'; use auto, iso, epoch-s or epoch-ms");
+    }
+  }
+
+  /** A sink writing rejects to the --rejects file (JSON lines), or none; close it with {@link RejectFile#close}. */
+  public RejectFile rejectFile() {
+    return new RejectFile(rejects);
+  }
+
+  /** The quarantine file: one JSON object per rejected record with where, reason, detail and the record. */
+  public static final class RejectFile implements RejectSink, AutoCloseable {
+    private final BufferedWriter out;
+
+    RejectFile(Path path) {
+      try {
+        out = path == null ? null : Files.newBufferedWriter(path, StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new DataException("cannot write --rejects file " + path + ": " + e.getMessage());
+      }
+    }
+
+    @Override
+    public void reject(String where, tsad.core.data.RejectReason reason, String detail, String record) {
+      if (out == null) {
+        return;
+      }
+      try {
+        out.write("{\"where\":" + ScoreFormat.quote(where) + ",\"reason\":" + ScoreFormat.quote(reason.label())
+            + ",\"detail\":" + ScoreFormat.quote(detail) + ",\"record\":" + ScoreFormat.quote(record) + "}\n");
+      } catch (IOException e) {
+        throw new DataException("cannot write --rejects file: " + e.getMessage());
+      }
+    }
+
+    @Override
+    public void close() {
+      if (out != null) {
+        try {
+          out.close();
+        } catch (IOException e) {
+          throw new DataException("cannot write --rejects file: " + e.getMessage());
+        }
+      }
+    }
+  }
+}

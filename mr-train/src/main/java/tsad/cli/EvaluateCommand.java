@@ -1,0 +1,114 @@
+package tsad.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import tsad.core.data.CsvRowParser;
+import tsad.core.data.DataException;
+import tsad.core.score.Evaluation;
+
+/** {@code tsad evaluate}: compares `tsad score` output with labels (AUC-ROC, recall, false alarms, per kind). */
+@Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Compare scores (tsad score JSON lines) with labels (slice_id,is_anomaly[,kind]); slices are "
+        + "anomalous when any of their windows is.")
+public final class EvaluateCommand implements Callable<Integer> {
+  @Option(names = "--scores", required = true, paramLabel = "JSONL", description = "Output of tsad score.")
+  Path scores;
+
+  @Option(names = "--labels", required = true, paramLabel = "CSV", description = "slice_id,is_anomaly[,kind] with a header.")
+  Path labels;
+
+  @Option(names = "--top", defaultValue = "10", description = "Show the N highest-scoring slices. Default: ${DEFAULT-VALUE}.")
+  int top;
+
+  private static final Pattern FIELD = Pattern.compile(
+      "\"slice_id\":\"((?:[^\"\\\\]|\\\\.)*)\".*?\"score\":([^,}]+),\"threshold\":([^,}]+),\"is_anomaly\":(true|false)");
+
+  /** Per slice: the highest window score and whether any window was flagged. */
+  private record SliceScore(double score, double threshold, boolean flagged) {}
+
+  @Override
+  public Integer call() throws IOException {
+    Map<String, SliceScore> bySlice = new LinkedHashMap<>();
+    try (BufferedReader r = Files.newBufferedReader(scores, StandardCharsets.UTF_8)) {
+      String line;
+      int n = 0;
+      while ((line = r.readLine()) != null) {
+        n++;
+        Matcher m = FIELD.matcher(line);
+        if (!m.find()) {
+          throw new DataException(scores + ":" + n + ": not a tsad score line");
+        }
+        SliceScore s = new SliceScore(Double.parseDouble(m.group(2)), Double.parseDouble(m.group(3)),
+            m.group(4).equals("true"));
+        bySlice.merge(m.group(1), s, (a, b) -> new SliceScore(Math.max(a.score, b.score), a.threshold,
+            a.flagged || b.flagged));
+      }
+    }
+    Map<String, String[]> truth = new LinkedHashMap<>();
+    List<String> lines = Files.readAllLines(labels, StandardCharsets.UTF_8);
+    for (int i = 1; i < lines.size(); i++) {
+      if (!lines.get(i).isBlank()) {
+        String[] f = CsvRowParser.split(lines.get(i));
+        truth.put(f[0], f);
+      }
+    }
+    List<String> ids = new ArrayList<>();
+    for (String id : bySlice.keySet()) {
+      if (truth.containsKey(id)) {
+        ids.add(id);
+      }
+    }
+    if (ids.isEmpty()) {
+      throw new DataException("no slice of " + scores + " has a label in " + labels);
+    }
+    double[] sc = new double[ids.size()];
+    boolean[] y = new boolean[ids.size()];
+    long tp = 0;
+    long fp = 0;
+    long pos = 0;
+    Map<String, long[]> perKind = new LinkedHashMap<>();
+    for (int i = 0; i < ids.size(); i++) {
+      SliceScore s = bySlice.get(ids.get(i));
+      String[] t = truth.get(ids.get(i));
+      sc[i] = s.score;
+      y[i] = t[1].trim().equals("1") || t[1].trim().equalsIgnoreCase("true");
+      pos += y[i] ? 1 : 0;
+      tp += y[i] && s.flagged ? 1 : 0;
+      fp += !y[i] && s.flagged ? 1 : 0;
+      String kind = t.length > 2 ? t[2].trim() : (y[i] ? "anomaly" : "normal");
+      long[] k = perKind.computeIfAbsent(kind, x -> new long[2]);
+      k[0]++;
+      k[1] += s.flagged ? 1 : 0;
+    }
+    System.out.printf(Locale.ROOT, "slices: %d scored and labelled (%d anomalous), %d scored without a label%n",
+        ids.size(), pos, bySlice.size() - ids.size());
+    if (pos > 0 && pos < ids.size()) {
+      System.out.printf(Locale.ROOT, "AUC-ROC: %.4f%n", Evaluation.auc(sc, y));
+    }
+    System.out.printf(Locale.ROOT, "at the model threshold: recall %.1f%% (%d/%d), false alarms %.2f%% (%d/%d)%n",
+        pos == 0 ? 0 : 100.0 * tp / pos, tp, pos, 100.0 * fp / Math.max(1, ids.size() - pos), fp, ids.size() - pos);
+    perKind.forEach((k, v) -> System.out.printf(Locale.ROOT, "  %-18s flagged %5.1f%% of %d%n", k,
+        100.0 * v[1] / v[0], v[0]));
+    System.out.println("top " + top + " slices by score:");
+    ids.sort((a, b) -> Double.compare(bySlice.get(b).score, bySlice.get(a).score));
+    for (String id : ids.subList(0, Math.min(top, ids.size()))) {
+      String[] t = truth.get(id);
+      System.out.printf(Locale.ROOT, "  %-16s score %.5f %s  label %s%n", id, bySlice.get(id).score,
+          bySlice.get(id).flagged ? "ANOMALY" : "normal ", t.length > 2 ? t[2] : t[1]);
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,212 @@
+package tsad.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import tsad.core.data.CsvOptions;
+import tsad.core.data.DataException;
+import tsad.core.data.DataReport;
+import tsad.core.model.Autoencoder;
+import tsad.core.train.ConsoleProgress;
+import tsad.core.train.TrainListener;
+import tsad.core.train.TrainPipeline;
+import tsad.core.train.TrainRequest;
+import tsad.core.window.Inputs;
+import tsad.core.window.WindowSpec;
+import tsad.proto.Aggregation;
+import tsad.proto.LengthPolicy;
+import tsad.proto.ModelSpec;
+import tsad.proto.ScalerParams;
+import tsad.proto.TrainConfig;
+import tsad.proto.WindowMode;
+
+/** {@code tsad train}: CSV in, model bundle out. */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Train an autoencoder on normal time series and write a model bundle.")
+public final class TrainCommand implements Callable<Integer> {
+  @Option(names = "--input", required = true, split = ",", paramLabel = "CSV",
+      description = "Long-format CSV file(s) or directories of them (header row; one row per slice and time).")
+  List<Path> input;
+
+  @Option(names = "--model-out", required = true, paramLabel = "DIR", description = "Bundle directory to write.")
+  Path modelOut;
+
+  @Option(names = "--arch", defaultValue = "dense", description = "dense, cnn or lstm. Default: ${DEFAULT-VALUE}.")
+  String arch;
+
+  @Option(names = {"--window", "--length"}, defaultValue = "64", paramLabel = "T",
+      description = "Steps per window (slice mode: expected slice length). Default: ${DEFAULT-VALUE}.")
+  int window;
+
+  @Option(names = "--stride", paramLabel = "S", description = "Steps between window starts in window mode. Default: T/2.")
+  Integer stride;
+
+  @Option(names = "--mode", defaultValue = "slice",
+      description = "slice: each slice is one sample of T steps; window: cut series into windows. Default: ${DEFAULT-VALUE}.")
+  String mode;
+
+  @Option(names = "--length-policy", defaultValue = "reject",
+      description = "Slices whose length is not T: reject, truncate (cut longer, reject shorter) or pad (pad shorter, cut longer). Default: ${DEFAULT-VALUE}.")
+  String lengthPolicy;
+
+  @Option(names = "--epochs", defaultValue = "100", description = "Maximum epochs. Default: ${DEFAULT-VALUE}.")
+  int epochs;
+
+  @Option(names = "--batch-size", defaultValue = "64", description = "Mini-batch size. Default: ${DEFAULT-VALUE}.")
+  int batchSize;
+
+  @Option(names = "--lr", defaultValue = "0.001", description = "Adam learning rate. Default: ${DEFAULT-VALUE}.")
+  double lr;
+
+  @Option(names = "--weight-decay", defaultValue = "0", description = "Adam weight decay. Default: ${DEFAULT-VALUE}.")
+  double weightDecay;
+
+  @Option(names = "--patience", defaultValue = "10",
+      description = "Stop after this many epochs without validation improvement (0: never). Default: ${DEFAULT-VALUE}.")
+  int patience;
+
+  @Option(names = "--min-delta", defaultValue = "1e-5",
+      description = "Smallest validation-loss decrease that counts as improvement. Default: ${DEFAULT-VALUE}.")
+  double minDelta;
+
+  @Option(names = "--validation-fraction", defaultValue = "0.2",
+      description = "Share held out for validation and the threshold (by slice). Default: ${DEFAULT-VALUE}.")
+  double validationFraction;
+
+  @Option(names = "--grad-clip", defaultValue = "5.0", description = "Gradient norm clip (0: off). Default: ${DEFAULT-VALUE}.")
+  double gradClip;
+
+  @Option(names = "--hidden", split = ",", paramLabel = "N",
+      description = "Layer sizes: dense widths (default 32,32), cnn channels (16,32), lstm hidden size (64).")
+  List<Integer> hidden;
+
+  @Option(names = "--batch-norm", description = "Batch normalisation between layers (dense, cnn).")
+  boolean batchNorm;
+
+  @Option(names = "--dropout", defaultValue = "0", description = "Dropout rate. Default: ${DEFAULT-VALUE}.")
+  float dropout;
+
+  @Option(names = "--kernel-size", defaultValue = "7", description = "cnn kernel size (odd). Default: ${DEFAULT-VALUE}.")
+  int kernelSize;
+
+  @Option(names = "--lstm-layers", defaultValue = "1", description = "Stacked LSTM layers. Default: ${DEFAULT-VALUE}.")
+  int lstmLayers;
+
+  @Option(names = "--threshold", defaultValue = "p99",
+      description = "Threshold method on held-out scores: pNN (percentile), mean+Ksd, pot:RISK[,init=Q]. Default: ${DEFAULT-VALUE}.")
+  String threshold;
+
+  @Option(names = "--aggregation", defaultValue = "mean",
+      description = "Per-step errors to one score: mean, max or p95. Default: ${DEFAULT-VALUE}.")
+  String aggregation;
+
+  @Option(names = "--scaler", defaultValue = "standard",
+      description = "Per-feature scaling: standard, minmax, robust or none. Default: ${DEFAULT-VALUE}.")
+  String scaler;
+
+  @Option(names = "--seed", defaultValue = "42", description = "Random seed (same seed + data on CPU = same model). Default: ${DEFAULT-VALUE}.")
+  long seed;
+
+  @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or cuda. Default: ${DEFAULT-VALUE}.")
+  String device;
+
+  @Option(names = "--threads", description = "libtorch threads. Default: number of cores.")
+  Integer threads;
+
+  @Option(names = "--resume", description = "Continue an interrupted training from its last epoch checkpoint.")
+  boolean resume;
+
+  @Option(names = "--quiet", description = "No progress bar.")
+  boolean quiet;
+
+  @Mixin
+  CsvMixin csv;
+
+  @Override
+  public Integer call() {
+    CsvOptions csvOptions = csv.options(CsvOptions.defaults());
+    WindowMode wm = Options.mode(mode);
+    WindowSpec spec = new WindowSpec(wm, window, stride != null ? stride : Math.max(1, window / 2),
+        Options.policy(lengthPolicy));
+    ModelSpec.Builder model = ModelSpec.newBuilder().setArch(Autoencoder.parseArch(arch)).setBatchNorm(batchNorm)
+        .setDropout(dropout).setKernelSize(kernelSize).setLstmLayers(lstmLayers);
+    if (hidden != null) {
+      model.addAllHidden(hidden);
+    }
+    if (epochs < 1 || batchSize < 1 || !(lr > 0) || validationFraction < 0 || validationFraction >= 1) {
+      throw new DataException("need --epochs >= 1, --batch-size >= 1, --lr > 0 and 0 <= --validation-fraction < 1");
+    }
+    TrainConfig cfg = TrainConfig.newBuilder().setMaxEpochs(epochs).setBatchSize(batchSize).setLearningRate(lr)
+        .setPatience(patience).setMinDelta(minDelta).setValidationFraction(validationFraction).setGradClip(gradClip)
+        .setSeed(seed).setThreads(threads != null ? threads : Runtime.getRuntime().availableProcessors())
+        .setDevice(device).setThresholdMethod(threshold).setAggregation(Options.aggregation(aggregation))
+        .setScaler(Options.scaler(scaler)).setWeightDecay(weightDecay).build();
+
+    long t0 = System.nanoTime();
+    DataReport report;
+    Inputs.Loaded data;
+    try (CsvMixin.RejectFile rejects = csv.rejectFile()) {
+      report = new DataReport(rejects);
+      data = Inputs.read(input, csvOptions, spec, report);
+    }
+    System.err.println(report.format());
+    TrainRequest req = new TrainRequest(model.build(), Inputs.dataSpec(csvOptions, spec, data.featureNames()), cfg,
+        modelOut, resume, "");
+    TrainListener progress = quiet ? TrainListener.NONE : ConsoleProgress.stderr();
+    TrainPipeline.Outcome out = TrainPipeline.run(data.windows(), data.featureNames(), report, req, progress);
+    System.out.printf(Locale.ROOT, "model: %s (%s, T=%d, F=%d)%n", modelOut, arch, window, data.featureNames().size());
+    System.out.printf(Locale.ROOT, "windows: %d train, %d validation (%s)%n", out.split().train().size(),
+        out.split().validation().size(), out.split().how());
+    System.out.printf(Locale.ROOT, "epochs: %d (%s), best %d, validation loss %.6f%n", out.training().epochsRun(),
+        out.training().stopReason().replace('_', ' '), out.training().bestEpoch(), out.training().bestValidationLoss());
+    System.out.printf(Locale.ROOT, "threshold: %s = %.6g (from %d held-out scores)%n", out.threshold().method(),
+        out.threshold().value(), out.threshold().sampleSize());
+    System.out.printf(Locale.ROOT, "time: %.1f s%n", (System.nanoTime() - t0) / 1e9);
+    return 0;
+  }
+
+  /** Parsers for enum-like options with messages that list the accepted values. */
+  static final class Options {
+    private Options() {}
+
+    static WindowMode mode(String s) {
+      switch (s.toLowerCase(Locale.ROOT)) {
+        case "slice": return WindowMode.SLICE;
+        case "window": return WindowMode.WINDOW;
+        default: throw new DataException("unknown --mode '" + s + "'; use slice or window");
+      }
+    }
+
+    static LengthPolicy policy(String s) {
+      switch (s.toLowerCase(Locale.ROOT)) {
+        case "reject": return LengthPolicy.REJECT;
+        case "truncate": return LengthPolicy.TRUNCATE;
+        case "pad": return LengthPolicy.PAD;
+        default: throw new DataException("unknown --length-policy '" + s + "'; use reject, truncate or pad");
+      }
+    }
+
+    static Aggregation aggregation(String s) {
+      switch (s.toLowerCase(Locale.ROOT)) {
+        case "mean": return Aggregation.MEAN;
+        case "max": return Aggregation.MAX;
+        case "p95": return Aggregation.P95;
+        default: throw new DataException("unknown --aggregation '" + s + "'; use mean, max or p95");
+      }
+    }
+
+    static ScalerParams.Kind scaler(String s) {
+      switch (s.toLowerCase(Locale.ROOT)) {
+        case "standard": return ScalerParams.Kind.STANDARD;
+        case "minmax": return ScalerParams.Kind.MINMAX;
+        case "robust": return ScalerParams.Kind.ROBUST;
+        case "none": return ScalerParams.Kind.NONE;
+        default: throw new DataException("unknown --scaler '" + s + "'; use standard, minmax, robust or none");
+      }
+    }
+  }
+}

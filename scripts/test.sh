@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Sets up everything the tests need and runs the whole test suite (mvn verify).
+# Usage: scripts/test.sh [extra maven args], e.g. scripts/test.sh -Dgroups='!quality' for a quick run.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+for tool in java mvn; do
+  command -v "$tool" >/dev/null || { echo "test.sh: '$tool' is not installed (need JDK 17+ and Maven 3.8+)" >&2; exit 1; }
+done
+mkdir -p .work
+export OPENBLAS_NUM_THREADS=1
+exec mvn -B -ntp verify "$@"
