@@ -11,13 +11,19 @@ import tsad.core.window.Window;
 public final class Tensors {
   private Tensors() {}
 
-  /** A (n, T, F) float tensor of the scaled windows {@code from..from+n-1}, written straight into native memory. */
+  /**
+   * A (n, T, F) float tensor of the scaled windows {@code from..from+n-1}: raw values are bulk-copied into
+   * native memory and scaled in place by libtorch, (x - center) * (1 / scale) in float32 (measured faster
+   * than scaling in Java first); the one scaling path of training and every scoring path.
+   */
   public static Tensor windows(List<Window> windows, int from, int n, Scaler scaler) {
     Window first = windows.get(from);
     int t = first.steps();
     int f = first.features();
+    if (scaler.features() != f) {
+      throw new IllegalArgumentException("the scaler has " + scaler.features() + " features, the windows " + f);
+    }
     Tensor x = torch.empty(n, t, f);
-    float[] row = new float[t * f];
     FloatBuffer buf = x.data_ptr_float().capacity((long) n * t * f).asBuffer();
     for (int i = 0; i < n; i++) {
       Window w = windows.get(from + i);
@@ -25,10 +31,18 @@ public final class Tensors {
         throw new IllegalArgumentException("window " + w.id() + " is " + w.steps() + "x" + w.features()
             + ", the batch is " + t + "x" + f);
       }
-      scaler.transform(w.values(), row, 0);
-      buf.put(row);
+      buf.put(w.values());
+    }
+    try (Tensor center = vector(scaler.center()); Tensor inv = vector(scaler.inverseScale())) {
+      x.sub_(center).mul_(inv);
     }
     return x;
+  }
+
+  private static Tensor vector(float[] v) {
+    Tensor t = torch.empty(v.length);
+    t.data_ptr_float().capacity(v.length).asBuffer().put(v);
+    return t;
   }
 
   /** Copies a float tensor (any shape, made contiguous) into a new Java array. */

@@ -119,16 +119,22 @@ public final class Scaler {
     return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
   }
 
-  /** Writes the scaled values of {@code raw} (T*F, row-major) into {@code out} at {@code offset}. */
-  public void transform(float[] raw, float[] out, int offset) {
-    int f = center.length;
-    if (raw.length % f != 0) {
-      throw new DataException("window has " + raw.length + " values, not a multiple of " + f + " features");
+  /** Per-feature centers as float32, as the model input path subtracts them. */
+  public float[] center() {
+    float[] out = new float[center.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = (float) center[i];
     }
-    for (int i = 0; i < raw.length; i++) {
-      int j = i % f;
-      out[offset + i] = (float) ((raw[i] - center[j]) * invScale[j]);
+    return out;
+  }
+
+  /** Per-feature 1 / scale as float32, as the model input path multiplies by them. */
+  public float[] inverseScale() {
+    float[] out = new float[invScale.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = (float) invScale[i];
     }
+    return out;
   }
 
   /** Maps scaled values back to raw units (for plots of reconstructions). */

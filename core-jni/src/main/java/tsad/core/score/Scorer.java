@@ -16,8 +16,9 @@ import tsad.proto.Aggregation;
 /**
  * Scores windows with a trained model: scale, reconstruct under InferenceMode, aggregate per-step
  * errors into one score, compare with the threshold. One native scope per batch keeps memory flat.
- * Each window's score depends only on the window (never on its batch mates' padding or the aggregation
- * path chosen for them), so every path — CLI, MapReduce, Hive — gives the same numbers.
+ * A window's score never depends on its batch mates' padding or the aggregation path chosen for them.
+ * It can depend on the batch size in the last bit (libtorch picks kernels by shape), so paths with other
+ * batch sizes agree to float tolerance, and the same batch size gives bit-identical scores.
  */
 public final class Scorer {
   private final Autoencoder model;
@@ -80,7 +81,8 @@ public final class Scorer {
     float[] sq = null;
     try (PointerScope scope = new PointerScope(); InferenceMode guard = new InferenceMode()) {
       Tensor x = Tensors.windows(windows, from, len, scaler);
-      Tensor err = model.forward(x).sub(x).square();
+      // In place: no extra (B, T, F) allocations beyond the forward pass's own output.
+      Tensor err = model.forward(x).sub_(x).square_();
       means = Tensors.toArray(err.mean(new long[] {1, 2}, false, new ScalarTypeOptional()));
       if (needSteps) {
         steps = Tensors.toArray(err.mean(new long[] {2}, false, new ScalarTypeOptional()));

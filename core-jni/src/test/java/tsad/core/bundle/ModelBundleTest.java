@@ -76,8 +76,12 @@ class ModelBundleTest {
   @Test
   void loadingAndScoringIsBitIdenticalToTheSavedModel() {
     ModelBundle b = ModelBundle.load(bundleDir);
-    double[] again = b.newScorer().scores(data, 7);
-    assertArrayEquals(inMemoryScores, again, 0.0);
+    assertArrayEquals(inMemoryScores, b.newScorer().scores(data, 64), 0.0);
+    // libtorch may round differently for another batch shape (e.g. a last batch of 1): float tolerance only.
+    double[] other = b.newScorer().scores(data, 7);
+    for (int i = 0; i < other.length; i++) {
+      assertEquals(inMemoryScores[i], other[i], 1e-6 * Math.max(1, inMemoryScores[i]));
+    }
     List<ScoreResult> r = b.newScorer().score(data.subList(0, 3), 1, true);
     assertEquals(inMemoryScores[0], r.get(0).score(), 1e-6, "batch size 1 agrees to float tolerance");
     assertEquals(32, r.get(0).stepErrors().length);
