@@ -11,6 +11,7 @@ import tsad.core.data.CsvOptions;
 import tsad.core.data.DataException;
 import tsad.core.data.DataReport;
 import tsad.core.model.Autoencoder;
+import tsad.core.model.ModelSpecs;
 import tsad.core.train.ConsoleProgress;
 import tsad.core.train.TrainListener;
 import tsad.core.train.TrainPipeline;
@@ -18,6 +19,7 @@ import tsad.core.train.TrainRequest;
 import tsad.core.window.Inputs;
 import tsad.core.window.WindowSpec;
 import tsad.proto.Aggregation;
+import tsad.proto.Architecture;
 import tsad.proto.LengthPolicy;
 import tsad.proto.ModelSpec;
 import tsad.proto.ScalerParams;
@@ -65,9 +67,10 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--weight-decay", defaultValue = "0", description = "Adam weight decay. Default: ${DEFAULT-VALUE}.")
   double weightDecay;
 
-  @Option(names = "--patience", defaultValue = "10",
-      description = "Stop after this many epochs without validation improvement (0: never). Default: ${DEFAULT-VALUE}.")
-  int patience;
+  @Option(names = "--patience",
+      description = "Stop after this many epochs without validation improvement (0: never). Default: 10, lstm 30 "
+          + "(LSTMs plateau before they learn).")
+  Integer patience;
 
   @Option(names = "--min-delta", defaultValue = "1e-5",
       description = "Smallest validation-loss decrease that counts as improvement. Default: ${DEFAULT-VALUE}.")
@@ -132,7 +135,8 @@ public final class TrainCommand implements Callable<Integer> {
     WindowMode wm = Options.mode(mode);
     WindowSpec spec = new WindowSpec(wm, window, stride != null ? stride : Math.max(1, window / 2),
         Options.policy(lengthPolicy));
-    ModelSpec.Builder model = ModelSpec.newBuilder().setArch(Autoencoder.parseArch(arch)).setBatchNorm(batchNorm)
+    Architecture architecture = Autoencoder.parseArch(arch);
+    ModelSpec.Builder model = ModelSpec.newBuilder().setArch(architecture).setBatchNorm(batchNorm)
         .setDropout(dropout).setKernelSize(kernelSize).setLstmLayers(lstmLayers);
     if (hidden != null) {
       model.addAllHidden(hidden);
@@ -141,7 +145,7 @@ public final class TrainCommand implements Callable<Integer> {
       throw new DataException("need --epochs >= 1, --batch-size >= 1, --lr > 0 and 0 <= --validation-fraction < 1");
     }
     TrainConfig cfg = TrainConfig.newBuilder().setMaxEpochs(epochs).setBatchSize(batchSize).setLearningRate(lr)
-        .setPatience(patience).setMinDelta(minDelta).setValidationFraction(validationFraction).setGradClip(gradClip)
+        .setPatience(patience != null ? patience : ModelSpecs.defaultPatience(architecture)).setMinDelta(minDelta).setValidationFraction(validationFraction).setGradClip(gradClip)
         .setSeed(seed).setThreads(threads != null ? threads : Runtime.getRuntime().availableProcessors())
         .setDevice(device).setThresholdMethod(threshold).setAggregation(Options.aggregation(aggregation))
         .setScaler(Options.scaler(scaler)).setWeightDecay(weightDecay).build();

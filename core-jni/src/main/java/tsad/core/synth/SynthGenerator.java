@@ -61,7 +61,8 @@ public final class SynthGenerator {
     return out;
   }
 
-  private SynthSlice slice(String id, int index, Random r, AnomalyKind kind) {
+  /** One slice; package-private so tests can build the normal twin of an anomalous slice from the same stream. */
+  SynthSlice slice(String id, int index, Random r, AnomalyKind kind) {
     int t = cfg.length();
     int f = cfg.features();
     double a = 0.8 + 0.4 * r.nextDouble();

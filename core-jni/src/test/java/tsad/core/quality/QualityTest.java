@@ -17,6 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import tsad.core.data.CsvOptions;
 import tsad.core.data.DataReport;
 import tsad.core.model.Autoencoder;
+import tsad.core.model.ModelSpecs;
 import tsad.core.model.TorchRuntime;
 import tsad.core.score.Evaluation;
 import tsad.core.score.ScoreResult;
@@ -33,7 +34,8 @@ import tsad.proto.TrainConfig;
 import tsad.proto.WindowMode;
 
 /**
- * The detection-quality bar of the core engine, on `tsad synth` data (2,000 slices, T=64): every
+ * The detection-quality bar of the core engine, on `tsad synth` data (2,000 slices, T=64), with the CLI's
+ * default hyperparameters: every
  * architecture reaches AUC-ROC >= 0.95, and the dense model at its p99 threshold catches >= 90 % of
  * anomalous slices with <= 2 % false alarms. Writes the measured table to target/quality.md.
  */
@@ -60,7 +62,7 @@ class QualityTest {
     DataReport trainReport = new DataReport();
     Inputs.Loaded train = Inputs.read(List.of(dir.resolve("train.csv")), CsvOptions.defaults(), spec, trainReport);
     TrainConfig cfg = TrainConfig.newBuilder().setMaxEpochs(100).setBatchSize(64).setLearningRate(1e-3)
-        .setPatience(10).setMinDelta(1e-5).setValidationFraction(0.2).setGradClip(5).setSeed(42)
+        .setPatience(ModelSpecs.defaultPatience(Autoencoder.parseArch(arch))).setMinDelta(1e-5).setValidationFraction(0.2).setGradClip(5).setSeed(42)
         .setThreads(Math.min(2, Runtime.getRuntime().availableProcessors())).setDevice("cpu")
         .setThresholdMethod("p99").build();
     Path out = dir.resolve("model-" + arch);
