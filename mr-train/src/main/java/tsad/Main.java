@@ -5,6 +5,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import tsad.cli.BenchCommand;
 import tsad.cli.EvaluateCommand;
+import tsad.cli.ModelsCommand;
 import tsad.cli.ScoreCommand;
 import tsad.cli.SynthCommand;
 import tsad.cli.TrainCommand;
@@ -13,7 +14,8 @@ import tsad.core.data.DataException;
 /** The tsad command line: {@code tsad synth|train|score ...}; exit 0 on success, non-zero with a one-line reason. */
 @Command(name = "tsad", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Anomaly detection for time series with deep autoencoders (libtorch), on Hadoop.",
-    subcommands = {SynthCommand.class, TrainCommand.class, ScoreCommand.class, EvaluateCommand.class, BenchCommand.class,
+    subcommands = {SynthCommand.class, TrainCommand.class, ScoreCommand.class, EvaluateCommand.class, ModelsCommand.class,
+        BenchCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   /** Exit code for bad input, options or models: the message says what to fix. */

@@ -22,13 +22,19 @@ import tsad.core.score.ScoreResult;
 import tsad.core.score.Scorer;
 import tsad.core.window.Inputs;
 import tsad.proto.WindowMode;
+import tsad.registry.ModelResolver;
+import tsad.registry.ModelUri;
 
 /** {@code tsad score}: a model bundle and CSV in, one JSON line (or TSV row) per slice/window out. */
 @Command(name = "score", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Score time series with a trained model: {slice_id, score, threshold, is_anomaly} per slice or window.")
 public final class ScoreCommand implements Callable<Integer> {
-  @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model bundle directory.")
-  Path model;
+  @Option(names = "--model", required = true, paramLabel = "URI",
+      description = "Model: a bundle directory or models:/NAME/VERSION, models:/NAME/STAGE, models:/NAME@ALIAS, models:/NAME/latest.")
+  String model;
+
+  @Mixin
+  RegistryMixin registry;
 
   @Option(names = "--input", required = true, split = ",", paramLabel = "CSV",
       description = "Long-format CSV file(s) or directories; columns and windowing as the model was trained unless overridden.")
@@ -59,7 +65,10 @@ public final class ScoreCommand implements Callable<Integer> {
     }
     long t0 = System.nanoTime();
     TorchRuntime.threads(threads != null ? threads : Runtime.getRuntime().availableProcessors());
-    ModelBundle bundle = ModelBundle.load(model);
+    ModelResolver.Resolved resolved = registry.resolver().resolve(model);
+    ModelBundle bundle = resolved.bundle();
+    String[] extra = resolved.name().isEmpty() ? new String[0]
+        : new String[] {"model", resolved.name(), "version", resolved.version()};
     DataReport report;
     Inputs.Loaded data;
     try (CsvMixin.RejectFile rejects = csv.rejectFile()) {
@@ -82,15 +91,17 @@ public final class ScoreCommand implements Callable<Integer> {
         w.write("slice_id\twindow\tscore\tthreshold\tis_anomaly\n");
       }
       for (ScoreResult r : results) {
-        w.write(format.equals("tsv") ? ScoreFormat.tsv(r) : ScoreFormat.json(r, windowMode, names));
+        w.write(format.equals("tsv") ? ScoreFormat.tsv(r) : ScoreFormat.json(r, windowMode, names, extra));
         w.write('\n');
         anomalies += r.isAnomaly() ? 1 : 0;
       }
     }
     System.err.println(report.format());
-    System.err.printf(Locale.ROOT, "scored %d %s, %d anomalous (%.2f%%) at threshold %.6g (%s); %.1f s%n",
+    System.err.printf(Locale.ROOT, "scored %d %s, %d anomalous (%.2f%%) at threshold %.6g (%s) with %s; %.1f s%n",
         results.size(), windowMode ? "windows" : "slices", anomalies, 100.0 * anomalies / results.size(),
-        scorer.threshold(), bundle.threshold().getMethod(), (System.nanoTime() - t0) / 1e9);
+        scorer.threshold(), bundle.threshold().getMethod(), resolved.version().isEmpty() ? model
+            : ModelUri.of(resolved.name(), resolved.version()) + (resolved.fromCache() ? " (cached)" : " (downloaded)"),
+        (System.nanoTime() - t0) / 1e9);
     return 0;
   }
 }

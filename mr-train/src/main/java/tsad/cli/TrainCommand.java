@@ -25,6 +25,9 @@ import tsad.proto.ModelSpec;
 import tsad.proto.ScalerParams;
 import tsad.proto.TrainConfig;
 import tsad.proto.WindowMode;
+import tsad.registry.ModelResolver;
+import tsad.registry.ModelUri;
+import tsad.registry.TrackedTraining;
 
 /** {@code tsad train}: CSV in, model bundle out. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
@@ -126,15 +129,56 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--quiet", description = "No progress bar.")
   boolean quiet;
 
+  @Option(names = "--experiment", paramLabel = "NAME",
+      description = "Track the run in this MLflow experiment (created if absent). Default with tracking: tsad.")
+  String experiment;
+
+  @Option(names = "--register", paramLabel = "MODEL",
+      description = "Register the trained bundle as a new version of MODEL (after its artifacts are verified).")
+  String register;
+
+  @Option(names = "--alias", paramLabel = "ALIAS", description = "With --register: point ALIAS (e.g. champion) at the new version.")
+  String alias;
+
+  @Option(names = "--stage", paramLabel = "STAGE", description = "With --register: move the new version to STAGE (Staging, Production).")
+  String stage;
+
+  @Option(names = "--archive-existing", description = "With --stage: archive the versions previously in that stage.")
+  boolean archiveExisting;
+
+  @Option(names = "--init-from", paramLabel = "URI",
+      description = "Fine-tune a trained model (models:/NAME@ALIAS, models:/NAME/VERSION, ... or a bundle dir): its "
+          + "architecture, weights, scaler, columns and windowing are kept; the threshold is learned anew.")
+  String initFrom;
+
+  @Option(names = "--refit-scaler", description = "With --init-from: fit the scaler on the new data instead of keeping the parent's.")
+  boolean refitScaler;
+
+  @Option(names = "--gate-margin", defaultValue = "0.05",
+      description = "With --init-from: promote only if the new model's held-out error is at most (1 + margin) x the "
+          + "parent's on the same windows. Default: ${DEFAULT-VALUE}.")
+  double gateMargin;
+
   @Mixin
   CsvMixin csv;
 
+  @Mixin
+  RegistryMixin registry;
+
   @Override
   public Integer call() {
-    CsvOptions csvOptions = csv.options(CsvOptions.defaults());
-    WindowMode wm = Options.mode(mode);
-    WindowSpec spec = new WindowSpec(wm, window, stride != null ? stride : Math.max(1, window / 2),
-        Options.policy(lengthPolicy));
+    if ((alias != null || stage != null) && register == null) {
+      throw new DataException("--alias and --stage need --register MODEL");
+    }
+    boolean tracked = experiment != null || register != null || registry.trackingUri != null;
+    ModelResolver.Resolved parent = initFrom == null ? null : registry.resolver().resolve(initFrom);
+    String parentUri = parent == null ? "" : parent.version().isEmpty() ? initFrom
+        : ModelUri.of(parent.name(), parent.version());
+    CsvOptions csvOptions = csv.options(parent == null ? CsvOptions.defaults()
+        : Inputs.csvOptions(parent.bundle().dataSpec(), false));
+    WindowSpec spec = parent != null ? Inputs.windowSpec(parent.bundle().dataSpec())
+        : new WindowSpec(Options.mode(mode), window, stride != null ? stride : Math.max(1, window / 2),
+            Options.policy(lengthPolicy));
     Architecture architecture = Autoencoder.parseArch(arch);
     ModelSpec.Builder model = ModelSpec.newBuilder().setArch(architecture).setBatchNorm(batchNorm)
         .setDropout(dropout).setKernelSize(kernelSize).setLstmLayers(lstmLayers);
@@ -159,16 +203,44 @@ public final class TrainCommand implements Callable<Integer> {
     }
     System.err.println(report.format());
     TrainRequest req = new TrainRequest(model.build(), Inputs.dataSpec(csvOptions, spec, data.featureNames()), cfg,
-        modelOut, resume, "");
+        modelOut, resume, parentUri, parent == null ? null : parent.bundle(), refitScaler);
     TrainListener progress = quiet ? TrainListener.NONE : ConsoleProgress.stderr();
-    TrainPipeline.Outcome out = TrainPipeline.run(data.windows(), data.featureNames(), report, req, progress);
-    System.out.printf(Locale.ROOT, "model: %s (%s, T=%d, F=%d)%n", modelOut, arch, window, data.featureNames().size());
+    TrainPipeline.Outcome out;
+    TrackedTraining.Result tr = null;
+    if (tracked) {
+      TrackedTraining.Options o = new TrackedTraining.Options(registry.settings(), experiment != null ? experiment
+          : "tsad", register, alias, stage, archiveExisting, gateMargin, input.toString());
+      tr = TrackedTraining.run(data.windows(), data.featureNames(), report, req, progress, o,
+          TrackedTraining.Hooks.NONE);
+      out = tr.outcome();
+    } else {
+      out = TrainPipeline.run(data.windows(), data.featureNames(), report, req, progress);
+      if (out.gate() != null) {
+        System.out.printf(Locale.ROOT, "gate: new held-out error %.6g vs parent %.6g (%s at margin %.0f%%)%n",
+            out.gate().newError(), out.gate().parentError(), out.gate().passes(gateMargin) ? "passes" : "fails",
+            100 * gateMargin);
+      }
+    }
+    System.out.printf(Locale.ROOT, "model: %s (%s, T=%d, F=%d)%s%n", modelOut,
+        out.bundle().modelSpec().getArch().name().toLowerCase(Locale.ROOT), spec.length(), data.featureNames().size(),
+        parentUri.isEmpty() ? "" : ", fine-tuned from " + parentUri);
     System.out.printf(Locale.ROOT, "windows: %d train, %d validation (%s)%n", out.split().train().size(),
         out.split().validation().size(), out.split().how());
     System.out.printf(Locale.ROOT, "epochs: %d (%s), best %d, validation loss %.6f%n", out.training().epochsRun(),
         out.training().stopReason().replace('_', ' '), out.training().bestEpoch(), out.training().bestValidationLoss());
     System.out.printf(Locale.ROOT, "threshold: %s = %.6g (from %d held-out scores)%n", out.threshold().method(),
         out.threshold().value(), out.threshold().sampleSize());
+    if (tr != null) {
+      String ui = registry.settings().trackingUri() + "/#/experiments/" + tr.experimentId() + "/runs/" + tr.runId();
+      System.out.println("mlflow run: " + ui);
+      if (tr.version() != null) {
+        System.out.printf(Locale.ROOT, "registered: %s%s%n", ModelUri.of(tr.version().name(), tr.version().version()),
+            tr.promoted() ? " (" + (alias != null ? "@" + alias : "") + (stage != null ? " " + stage : "") + ")" : "");
+      }
+      if (out.gate() != null) {
+        System.out.println(tr.decision());
+      }
+    }
     System.out.printf(Locale.ROOT, "time: %.1f s%n", (System.nanoTime() - t0) / 1e9);
     return 0;
   }

@@ -107,6 +107,46 @@ public final class Scorer {
     }
   }
 
+  /** Reconstructions of the windows in raw units (inverse-scaled), T*F values each, for plots and model comparison. */
+  public List<float[]> reconstruct(List<Window> windows, int batchSize) {
+    List<float[]> out = new ArrayList<>(windows.size());
+    for (int from = 0; from < windows.size(); from += batchSize) {
+      int len = Math.min(batchSize, windows.size() - from);
+      float[] flat;
+      try (PointerScope scope = new PointerScope(); InferenceMode guard = new InferenceMode()) {
+        flat = Tensors.toArray(model.forward(Tensors.windows(windows, from, len, scaler)));
+      }
+      int per = flat.length / len;
+      for (int i = 0; i < len; i++) {
+        out.add(scaler.inverse(Arrays.copyOfRange(flat, i * per, (i + 1) * per)));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Mean squared reconstruction error over the valid steps of {@code windows}, measured in the units of
+   * {@code space} (a scaler), so models with different scalers can be compared on the same data.
+   */
+  public double reconstructionError(List<Window> windows, Scaler space) {
+    List<float[]> recon = reconstruct(windows, 1024);
+    float[] c = space.center();
+    float[] inv = space.inverseScale();
+    double sum = 0;
+    long n = 0;
+    for (int i = 0; i < windows.size(); i++) {
+      Window w = windows.get(i);
+      int f = w.features();
+      int valid = (w.validSteps() > 0 ? w.validSteps() : w.steps()) * f;
+      for (int k = 0; k < valid; k++) {
+        double d = ((recon.get(i)[k] - c[k % f]) - (w.values()[k] - c[k % f])) * inv[k % f];
+        sum += d * d;
+        n++;
+      }
+    }
+    return sum / n;
+  }
+
   /** Aggregates per-step errors the way the bundle says: mean, max or 95th percentile (linear). */
   public static double aggregate(float[] stepErrors, Aggregation how) {
     int n = stepErrors.length;

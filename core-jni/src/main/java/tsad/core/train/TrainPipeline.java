@@ -28,8 +28,31 @@ import tsad.proto.ThresholdParams;
  * write the bundle with its provenance. The CLI and the MapReduce train job both call this.
  */
 public final class TrainPipeline {
-  /** What a run produced. */
-  public record Outcome(ModelBundle bundle, Trainer.Result training, FittedThreshold threshold, Split.Parts split) {}
+  /**
+   * What a run produced.
+   *
+   * @param bundle the written bundle
+   * @param training epochs, losses, stop reason
+   * @param threshold the fitted threshold
+   * @param split the training / validation windows
+   * @param trainScores scores of the training windows (same order as split.train())
+   * @param gate for fine-tuning: the parent's and the new model's error on the validation windows, else null
+   */
+  public record Outcome(ModelBundle bundle, Trainer.Result training, FittedThreshold threshold, Split.Parts split,
+                        double[] trainScores, Gate gate) {}
+
+  /**
+   * Parent and new model compared on the same held-out windows, in the new model's scaled units.
+   *
+   * @param parentError the parent model's mean squared reconstruction error
+   * @param newError the fine-tuned model's
+   */
+  public record Gate(double parentError, double newError) {
+    /** True when the new model is not worse than the parent by more than {@code margin} (relative). */
+    public boolean passes(double margin) {
+      return newError <= parentError * (1 + margin);
+    }
+  }
 
   private TrainPipeline() {}
 
@@ -45,11 +68,25 @@ public final class TrainPipeline {
     TorchRuntime.threads(Math.max(1, req.config().getThreads()));
     TorchRuntime.device(req.config().getDevice());
     Split.Parts split = Split.of(windows, req.config().getValidationFraction(), req.config().getSeed());
-    Scaler scaler = Scaler.fit(req.scalerKind(), split.train(), featureNames);
+    ModelBundle parent = req.initFrom();
+    Scaler scaler = parent != null && !req.refitScaler() ? new Scaler(parent.scaler())
+        : Scaler.fit(req.scalerKind(), split.train(), featureNames);
     ModelSpec spec = req.model().toBuilder().setWindowLength(windows.get(0).steps())
         .setFeatures(windows.get(0).features()).build();
     TorchRuntime.seed(req.config().getSeed());
-    Autoencoder model = Autoencoder.create(spec);
+    Autoencoder model;
+    if (parent != null) {
+      ModelSpec p = parent.modelSpec();
+      if (p.getWindowLength() != spec.getWindowLength() || p.getFeatures() != spec.getFeatures()) {
+        throw new TrainingException("cannot fine-tune " + req.parentModel() + ": it takes windows of T="
+            + p.getWindowLength() + ", F=" + p.getFeatures() + " but the new data gives T=" + spec.getWindowLength()
+            + ", F=" + spec.getFeatures());
+      }
+      spec = p;
+      model = parent.newModel();
+    } else {
+      model = Autoencoder.create(spec);
+    }
     Path checkpoints = req.modelOut().resolve(".checkpoint");
     Trainer.Result result = new Trainer(req.config(), checkpoints, listener)
         .train(model, split.train(), split.validation(), scaler, req.resume());
@@ -74,10 +111,16 @@ public final class TrainPipeline {
         .setDevice(TorchRuntime.name(TorchRuntime.device(req.config().getDevice()))).setHost(host())
         .setStopReason(result.stopReason()).setParentModel(req.parentModel() == null ? "" : req.parentModel())
         .build();
+    Gate gate = null;
+    if (parent != null && !split.validation().isEmpty()) {
+      Scorer parentScorer = parent.newScorer();
+      gate = new Gate(parentScorer.reconstructionError(split.validation(), scaler),
+          scorer.reconstructionError(split.validation(), scaler));
+    }
     ModelBundle bundle = ModelBundle.write(req.modelOut(), model, req.data(), scaler.params(), threshold, prov);
     deleteTree(checkpoints);
     model.close();
-    return new Outcome(bundle, result, fitted, split);
+    return new Outcome(bundle, result, fitted, split, trainScores, gate);
   }
 
   private static String host() {
@@ -89,7 +132,7 @@ public final class TrainPipeline {
   }
 
   /** The git commit of the working directory, from TSAD_GIT_COMMIT or .git/HEAD, or "" if unknown. */
-  static String gitCommit() {
+  public static String gitCommit() {
     String env = System.getenv("TSAD_GIT_COMMIT");
     if (env != null && !env.isBlank()) {
       return env.trim();

@@ -14,10 +14,18 @@ import tsad.proto.TrainConfig;
  * @param config hyperparameters, seed, threads, threshold method, aggregation, scaler kind
  * @param modelOut bundle directory to write
  * @param resume continue an interrupted run from its checkpoint
- * @param parentModel model this one was fine-tuned from (empty for a fresh model)
+ * @param parentModel URI of the model this one is fine-tuned from (empty for a fresh model)
+ * @param initFrom the parent's bundle: its architecture, weights and (unless refitScaler) scaler are the start
+ * @param refitScaler with initFrom, fit a new scaler on the new data instead of keeping the parent's
  */
 public record TrainRequest(ModelSpec model, DataSpec data, TrainConfig config, Path modelOut, boolean resume,
-                           String parentModel) {
+                           String parentModel, tsad.core.bundle.ModelBundle initFrom, boolean refitScaler) {
+  /** A request for a fresh model (no parent). */
+  public TrainRequest(ModelSpec model, DataSpec data, TrainConfig config, Path modelOut, boolean resume,
+                      String parentModel) {
+    this(model, data, config, modelOut, resume, parentModel, null, false);
+  }
+
   /** The scaler kind, defaulting to standard. */
   public ScalerParams.Kind scalerKind() {
     ScalerParams.Kind k = config.getScaler();

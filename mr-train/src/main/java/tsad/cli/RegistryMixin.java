@@ -1,0 +1,35 @@
+package tsad.cli;
+
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+import tsad.registry.MlflowSettings;
+import tsad.registry.ModelRegistry;
+import tsad.registry.ModelResolver;
+
+/** Options for commands that reach the MLflow server or resolve model URIs. */
+public final class RegistryMixin {
+  @Option(names = "--tracking-uri", paramLabel = "URI",
+      description = "MLflow server (default: $MLFLOW_TRACKING_URI). Auth: MLFLOW_TRACKING_TOKEN, "
+          + "MLFLOW_TRACKING_USERNAME/PASSWORD, MLFLOW_TRACKING_INSECURE_TLS.")
+  String trackingUri;
+
+  @Option(names = "--cache-dir", paramLabel = "DIR",
+      description = "Local cache of downloaded models (default: $TSAD_CACHE_DIR or ~/.cache/tsad/models).")
+  Path cacheDir;
+
+  /** Server settings from the option or the environment. */
+  public MlflowSettings settings() {
+    return MlflowSettings.fromEnv(trackingUri);
+  }
+
+  /** True when a server was named by option or environment. */
+  public boolean configured() {
+    return trackingUri != null || System.getenv("MLFLOW_TRACKING_URI") != null;
+  }
+
+  /** A resolver for paths and models:/ URIs; the registry is contacted only when needed. */
+  public ModelResolver resolver() {
+    return new ModelResolver(cacheDir != null ? cacheDir : ModelResolver.defaultCacheDir(),
+        () -> new ModelRegistry(settings()));
+  }
+}

@@ -1,0 +1,240 @@
+package tsad.registry;
+
+import com.google.protobuf.util.JsonFormat;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tsad.core.bundle.ModelBundle;
+import tsad.core.data.DataReport;
+import tsad.core.score.Scorer;
+import tsad.core.train.TrainListener;
+import tsad.core.train.TrainPipeline;
+import tsad.core.train.TrainRequest;
+import tsad.core.window.Window;
+import tsad.proto.EpochMetrics;
+import tsad.proto.ScoreDistribution;
+
+/**
+ * Training tracked in MLflow: a run with every param, per-epoch metrics, plots, the config and the bundle
+ * (with an MLmodel file) as verified artifacts; then, optionally, a registered version (READY) and an
+ * alias or stage — for fine-tuned models only if the gate passes. A run that fails is marked FAILED and
+ * registers nothing.
+ */
+public final class TrackedTraining {
+  private static final Logger LOG = LoggerFactory.getLogger(TrackedTraining.class);
+
+  /**
+   * Tracking and registry options.
+   *
+   * @param settings server and credentials
+   * @param experiment experiment name (created if absent)
+   * @param registerAs registered model name, or null to only track
+   * @param alias alias to point at the new version, or null
+   * @param stage stage to move the new version to, or null
+   * @param archiveExisting archive the versions previously in that stage
+   * @param gateMargin fine-tuning: allowed relative worsening of held-out error against the parent
+   * @param dataPath the input path(s), for the run's tags
+   */
+  public record Options(MlflowSettings settings, String experiment, String registerAs, String alias, String stage,
+                        boolean archiveExisting, double gateMargin, String dataPath) {}
+
+  /** Test seam: called between the verified upload and the registration. */
+  public interface Hooks {
+    /** Hooks that do nothing. */
+    Hooks NONE = new Hooks() { };
+
+    /** Called after all artifacts are uploaded and verified, just before registration. */
+    default void beforeRegister() { }
+  }
+
+  /**
+   * What the tracked run produced.
+   *
+   * @param outcome the training outcome
+   * @param runId MLflow run id
+   * @param experimentId MLflow experiment id
+   * @param version registered version, or null
+   * @param promoted true when the alias / stage was moved to the new version
+   * @param decision a one-line account of the gate decision
+   */
+  public record Result(TrainPipeline.Outcome outcome, String runId, String experimentId, ModelVersionInfo version,
+                       boolean promoted, String decision) {}
+
+  private TrackedTraining() {}
+
+  /** Trains, tracks, uploads, registers and promotes, as the options say. */
+  public static Result run(List<Window> windows, List<String> featureNames, DataReport report, TrainRequest req,
+                           TrainListener progress, Options o, Hooks hooks) {
+    Map<String, String> tags = new LinkedHashMap<>();
+    tags.put("tsad.arch", (req.initFrom() != null ? req.initFrom().modelSpec().getArch() : req.model().getArch())
+        .name().toLowerCase(Locale.ROOT));
+    tags.put("tsad.data_path", o.dataPath());
+    tags.put("mlflow.source.name", "tsad train");
+    if (req.parentModel() != null && !req.parentModel().isEmpty()) {
+      tags.put("tsad.parent_version", req.parentModel());
+    }
+    TrainingRun run = TrainingRun.start(o.settings(), o.experiment(), runName(req), tags);
+    try {
+      String git = TrainPipeline.gitCommit();
+      run.logParams(RunParams.of(req, report.toSummary(), git));
+      TrainPipeline.Outcome out = TrainPipeline.run(windows, featureNames, report, req, both(progress,
+          run.epochMetrics()));
+      ModelBundle bundle = out.bundle();
+      Map<String, Double> m = new LinkedHashMap<>();
+      m.put("threshold", bundle.threshold().getValue());
+      m.put("best_validation_loss", out.training().bestValidationLoss());
+      m.put("epochs_run", (double) out.training().epochsRun());
+      m.put("train_seconds", out.training().seconds());
+      m.put("windows_per_second", out.training().history().stream().mapToDouble(EpochMetrics::getWindowsPerSecond)
+          .average().orElse(0));
+      distribution("train_score", bundle.threshold().getTrainingScores(), m);
+      distribution("validation_score", bundle.threshold().getValidationScores(), m);
+      String decision = "no parent: promotion as requested";
+      boolean gatePasses = true;
+      if (out.gate() != null) {
+        gatePasses = out.gate().passes(o.gateMargin());
+        m.put("gate_parent_error", out.gate().parentError());
+        m.put("gate_new_error", out.gate().newError());
+        m.put("gate_passed", gatePasses ? 1.0 : 0.0);
+        decision = String.format(Locale.ROOT, "gate %s: new held-out error %.6g vs parent %.6g (margin %.0f%%)",
+            gatePasses ? "passed" : "failed", out.gate().newError(), out.gate().parentError(), 100 * o.gateMargin());
+      }
+      run.logMetrics(m, out.training().epochsRun());
+      Path plots = Files.createTempDirectory("tsad-plots");
+      writePlots(out, plots);
+      run.uploadDirectory(plots, "plots");
+      writeMlmodel(req.modelOut(), bundle, run.runId());
+      String source = run.uploadDirectory(req.modelOut(), "model");
+      run.uploadFile("config/train-config.json", config(req).getBytes(StandardCharsets.UTF_8));
+      ModelResolver.deleteTree(plots);
+      ModelVersionInfo version = null;
+      boolean promoted = false;
+      if (o.registerAs() != null) {
+        hooks.beforeRegister();
+        try (ModelRegistry reg = new ModelRegistry(o.settings())) {
+          Map<String, String> vt = new LinkedHashMap<>();
+          vt.put("tsad.content_hash", bundle.contentHash());
+          vt.put("tsad.gate", out.gate() == null ? "none" : gatePasses ? "passed" : "failed");
+          if (req.parentModel() != null && !req.parentModel().isEmpty()) {
+            vt.put("tsad.parent", req.parentModel());
+          }
+          version = reg.register(o.registerAs(), source, run.runId(), vt, 60_000);
+          if (gatePasses) {
+            promoted = promote(reg, version, o);
+          } else if (o.alias() != null || o.stage() != null) {
+            decision += "; " + (o.alias() != null ? "@" + o.alias() : o.stage()) + " left where it was";
+          }
+        }
+      }
+      run.setTags(Map.of("tsad.gate_decision", decision));
+      run.finish();
+      return new Result(out, run.runId(), run.experimentId(), version, promoted, decision);
+    } catch (IOException e) {
+      run.fail();
+      throw new MlflowException("training run " + run.runId() + " failed: " + e.getMessage(), 0, "");
+    } catch (RuntimeException e) {
+      run.fail();
+      throw e;
+    }
+  }
+
+  private static boolean promote(ModelRegistry reg, ModelVersionInfo v, Options o) {
+    try {
+      if (o.alias() != null) {
+        reg.setAlias(v.name(), o.alias(), v.version());
+      }
+      if (o.stage() != null) {
+        reg.transitionStage(v.name(), v.version(), o.stage(), o.archiveExisting());
+      }
+      return o.alias() != null || o.stage() != null;
+    } catch (RuntimeException e) {
+      // The version exists but was not promoted: remove it so no half-made version stays behind.
+      reg.deleteQuietly(v.name(), v.version());
+      throw e;
+    }
+  }
+
+  private static void distribution(String prefix, ScoreDistribution d, Map<String, Double> m) {
+    m.put(prefix + "_mean", d.getMean());
+    m.put(prefix + "_std", d.getStd());
+    for (String q : List.of("p50", "p95", "p99")) {
+      m.put(prefix + "_" + q, d.getQuantilesOrDefault(q, Double.NaN));
+    }
+  }
+
+  private static void writePlots(TrainPipeline.Outcome out, Path dir) throws IOException {
+    ModelBundle b = out.bundle();
+    Plots.lossCurves(out.training().history(), dir.resolve("loss.png"));
+    Plots.scoreHistogram(b.threshold().getTrainingScores(), b.threshold().getValue(), b.threshold().getMethod(),
+        dir.resolve("training-scores.png"));
+    List<Window> train = out.split().train();
+    double[] scores = out.trainScores();
+    List<Integer> worst = new ArrayList<>();
+    java.util.stream.IntStream.range(0, scores.length).boxed()
+        .sorted((a, c) -> Double.compare(scores[c], scores[a])).limit(4).forEach(worst::add);
+    List<Window> ws = worst.stream().map(train::get).toList();
+    Scorer s = b.newScorer();
+    Plots.worstWindows(ws.stream().map(Window::id).toList(), ws.stream().map(Window::values).toList(),
+        s.reconstruct(ws, 64), worst.stream().mapToDouble(i -> scores[i]).toArray(), b.modelSpec().getFeatures(),
+        ws.size(), dir.resolve("worst-windows.png"));
+  }
+
+  /** The MLmodel file that makes the MLflow UI show the bundle directory as a model. */
+  static void writeMlmodel(Path dir, ModelBundle b, String runId) throws IOException {
+    String yaml = "artifact_path: model\n"
+        + "flavors:\n"
+        + "  tsad:\n"
+        + "    bundle_format_version: " + ModelBundle.FORMAT_VERSION + "\n"
+        + "    architecture: " + b.modelSpec().getArch().name().toLowerCase(Locale.ROOT) + "\n"
+        + "    window_length: " + b.modelSpec().getWindowLength() + "\n"
+        + "    features: " + b.modelSpec().getFeatures() + "\n"
+        + "    threshold: " + b.threshold().getValue() + "\n"
+        + "    loader: tsad (Java) ModelBundle.load; score with tsad score --model models:/NAME/VERSION\n"
+        + "model_uuid: " + b.contentHash() + "\n"
+        + "run_id: " + runId + "\n"
+        + "utc_time_created: '" + Instant.now() + "'\n";
+    Files.writeString(dir.resolve("MLmodel"), yaml, StandardCharsets.UTF_8);
+  }
+
+  private static String config(TrainRequest req) throws IOException {
+    JsonFormat.Printer p = JsonFormat.printer().alwaysPrintFieldsWithNoPresence();
+    return "{\"config\": " + p.print(req.config()) + ",\n\"model\": " + p.print(req.initFrom() != null
+        ? req.initFrom().modelSpec() : req.model()) + ",\n\"data\": " + p.print(req.data()) + ",\n\"init_from\": \""
+        + (req.parentModel() == null ? "" : req.parentModel()) + "\"}\n";
+  }
+
+  private static String runName(TrainRequest req) {
+    return (req.initFrom() != null ? "finetune-" : "train-") + Instant.now().toString().replace(':', '-');
+  }
+
+  private static TrainListener both(TrainListener a, TrainListener b) {
+    return new TrainListener() {
+      @Override
+      public void batch(int epoch, int maxEpochs, int batch, int batches, double loss, long done, double secs) {
+        a.batch(epoch, maxEpochs, batch, batches, loss, done, secs);
+        b.batch(epoch, maxEpochs, batch, batches, loss, done, secs);
+      }
+
+      @Override
+      public void epoch(EpochMetrics metrics, int maxEpochs, boolean improved) {
+        a.epoch(metrics, maxEpochs, improved);
+        b.epoch(metrics, maxEpochs, improved);
+      }
+
+      @Override
+      public void done(String stopReason, int bestEpoch, double bestValidationLoss) {
+        a.done(stopReason, bestEpoch, bestValidationLoss);
+        b.done(stopReason, bestEpoch, bestValidationLoss);
+      }
+    };
+  }
+}
