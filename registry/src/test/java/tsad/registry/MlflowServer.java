@@ -1,0 +1,107 @@
+package tsad.registry;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * JUnit 5 extension: a real MLflow server for the tests, started once per test JVM through
+ * scripts/mlflow-server.sh on a free port with its data in a temp dir, stopped when the JVM's tests end.
+ * If it cannot start, the tests fail with the script's own explanation; they never skip.
+ */
+public final class MlflowServer implements BeforeAllCallback {
+  private static Instance instance;
+
+  @Override
+  public void beforeAll(ExtensionContext context) throws Exception {
+    synchronized (MlflowServer.class) {
+      if (instance == null) {
+        Instance s = new Instance();
+        s.start();
+        instance = s;
+        context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL).put("tsad-mlflow-server", s);
+      }
+    }
+  }
+
+  /** The running server; the test class must carry {@code @ExtendWith(MlflowServer.class)}. */
+  public static Instance get() {
+    if (instance == null) {
+      throw new IllegalStateException("annotate the test class with @ExtendWith(MlflowServer.class)");
+    }
+    return instance;
+  }
+
+  /** One server process, its port and data directory. */
+  public static final class Instance implements ExtensionContext.Store.CloseableResource {
+    private final Path root = projectRoot();
+    private final Path data;
+    private final int port;
+
+    Instance() throws IOException {
+      data = Files.createTempDirectory("tsad-mlflow-test");
+      try (ServerSocket s = new ServerSocket(0)) {
+        port = s.getLocalPort();
+      }
+    }
+
+    /** http://127.0.0.1:PORT */
+    public String uri() {
+      return "http://127.0.0.1:" + port;
+    }
+
+    /** Settings for this server with a short retry policy, so failure tests finish quickly. */
+    public MlflowSettings settings() {
+      return new MlflowSettings(uri(), null, null, null, false, 3, 100);
+    }
+
+    /** Starts (or restarts, on the same port and data) the server. */
+    public void start() throws IOException, InterruptedException {
+      run("start");
+    }
+
+    /** Stops the server (for tests of a server that goes away). */
+    public void stop() {
+      try {
+        run("stop");
+      } catch (IOException | InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    private void run(String cmd) throws IOException, InterruptedException {
+      Path log = data.resolve("script-" + cmd + ".log");
+      Process p = new ProcessBuilder(List.of("bash", root.resolve("scripts/mlflow-server.sh").toString(), cmd,
+          "--port", Integer.toString(port), "--data", data.toString()))
+          .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      if (!p.waitFor(600, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        p.destroyForcibly();
+        throw new IllegalStateException("could not " + cmd + " the MLflow test server with "
+            + "scripts/mlflow-server.sh:\n" + Files.readString(log, StandardCharsets.UTF_8));
+      }
+    }
+
+    @Override
+    public void close() {
+      stop();
+    }
+  }
+
+  private static Path projectRoot() {
+    String prop = System.getProperty("tsad.root");
+    Path p = prop != null ? Path.of(prop) : Path.of("").toAbsolutePath();
+    while (p != null && !Files.exists(p.resolve("scripts/mlflow-server.sh"))) {
+      p = p.getParent();
+    }
+    if (p == null) {
+      throw new IllegalStateException("cannot find scripts/mlflow-server.sh above " + Path.of("").toAbsolutePath());
+    }
+    return p;
+  }
+}
