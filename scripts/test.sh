@@ -8,5 +8,8 @@ for tool in java mvn; do
   command -v "$tool" >/dev/null || { echo "test.sh: '$tool' is not installed (need JDK 17+ and Maven 3.8+)" >&2; exit 1; }
 done
 mkdir -p .work
+# The registry tests start a real MLflow server from the project's own venv: install it up front so a
+# failure here is reported as what it is.
+bash scripts/mlflow-server.sh install
 export OPENBLAS_NUM_THREADS=1
 exec mvn -B -ntp verify "$@"

@@ -1,0 +1,88 @@
+package tsad;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import tsad.MainTest.Run;
+import tsad.registry.MlflowServer;
+
+/** The MLflow workflow from the command line, against a real server: register, score by URI, promote, fine-tune. */
+@ExtendWith(MlflowServer.class)
+class MlflowCliTest {
+  @TempDir static Path dir;
+  static String uri;
+  static Path cache;
+
+  @BeforeAll
+  static void data() {
+    uri = MlflowServer.get().uri();
+    cache = dir.resolve("cache");
+    assertEquals(0, MainTest.tsad("synth", "--out", dir.resolve("a").toString(), "--slices", "200", "--length", "32",
+        "--seed", "5").code());
+    assertEquals(0, MainTest.tsad("synth", "--out", dir.resolve("b").toString(), "--slices", "200", "--length", "32",
+        "--seed", "6").code());
+  }
+
+  private static Run tsad(String... args) {
+    return MainTest.tsad(args);
+  }
+
+  @Test
+  void registerScoreByAliasPromoteDownloadAndFineTune() throws IOException {
+    Run train = tsad("train", "--input", dir.resolve("a/train.csv").toString(), "--model-out",
+        dir.resolve("m1").toString(), "--window", "32", "--epochs", "3", "--threads", "1", "--quiet",
+        "--tracking-uri", uri, "--experiment", "cli", "--register", "cli-model", "--alias", "champion");
+    assertEquals(0, train.code(), train.err());
+    assertTrue(train.out().contains("registered: models:/cli-model/1 (@champion)"), train.out());
+    assertTrue(train.out().contains("mlflow run: " + uri + "/#/experiments/"), train.out());
+
+    Path scores = dir.resolve("scores.jsonl");
+    Run score = tsad("score", "--model", "models:/cli-model@champion", "--input", dir.resolve("a/test.csv").toString(),
+        "--output", scores.toString(), "--tracking-uri", uri, "--cache-dir", cache.toString());
+    assertEquals(0, score.code(), score.err());
+    assertTrue(score.err().contains("models:/cli-model/1 (downloaded)"), score.err());
+    List<String> lines = Files.readAllLines(scores);
+    assertEquals(200, lines.size());
+    assertTrue(lines.get(0).endsWith(",\"model\":\"cli-model\",\"version\":\"1\"}"), lines.get(0));
+    Run again = tsad("score", "--model", "models:/cli-model/1", "--input", dir.resolve("a/test.csv").toString(),
+        "--output", scores.toString(), "--tracking-uri", uri, "--cache-dir", cache.toString());
+    assertTrue(again.err().contains("(cached)"), again.err());
+
+    Run promote = tsad("models", "promote", "cli-model", "1", "--stage", "Production", "--tracking-uri", uri);
+    assertEquals(0, promote.code(), promote.err());
+    Run list = tsad("models", "list", "cli-model", "--tracking-uri", uri);
+    assertTrue(list.out().matches("(?s).*\\n1\\s+Production\\s+@champion\\s+READY.*"), list.out());
+    Run download = tsad("models", "download", "models:/cli-model/Production", dir.resolve("dl").toString(),
+        "--tracking-uri", uri, "--cache-dir", cache.toString());
+    assertEquals(0, download.code(), download.err());
+    assertTrue(Files.exists(dir.resolve("dl/manifest.pb")) && Files.exists(dir.resolve("dl/MLmodel")));
+
+    Run tune = tsad("train", "--input", dir.resolve("b/train.csv").toString(), "--model-out",
+        dir.resolve("m2").toString(), "--epochs", "3", "--threads", "1", "--quiet", "--tracking-uri", uri,
+        "--experiment", "cli", "--register", "cli-model", "--alias", "champion", "--init-from",
+        "models:/cli-model@champion", "--cache-dir", cache.toString());
+    assertEquals(0, tune.code(), tune.err());
+    assertTrue(tune.out().contains("fine-tuned from models:/cli-model/1"), tune.out());
+    assertTrue(tune.out().contains("models:/cli-model/2") && tune.out().contains("held-out error"), tune.out());
+  }
+
+  @Test
+  void registryErrorsAreOneLine() {
+    Run noAlias = tsad("score", "--model", "models:/nothing-here@champion", "--input",
+        dir.resolve("a/test.csv").toString(), "--tracking-uri", uri, "--cache-dir", cache.toString());
+    assertEquals(1, noAlias.code());
+    assertTrue(noAlias.err().startsWith("tsad: error: registered model 'nothing-here' not found"), noAlias.err());
+    Run aliasOnly = tsad("train", "--input", dir.resolve("a/train.csv").toString(), "--model-out",
+        dir.resolve("x").toString(), "--alias", "champion");
+    assertEquals(1, aliasOnly.code());
+    assertTrue(aliasOnly.err().contains("--alias and --stage need --register"), aliasOnly.err());
+  }
+}
