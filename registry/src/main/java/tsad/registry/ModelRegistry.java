@@ -50,15 +50,23 @@ public final class ModelRegistry implements AutoCloseable {
 
   /** Creates the registered model if it does not exist yet. */
   public void ensureModel(String name) {
-    try {
-      rest.get("registered-models/get", Map.of("name", name));
-    } catch (MlflowException e) {
-      if (!e.notFound()) {
-        throw e;
-      }
+    if (!exists(name)) {
       JsonObject body = new JsonObject();
       body.addProperty("name", name);
       rest.post("registered-models/create", body);
+    }
+  }
+
+  /** True when a registered model of that name exists. */
+  public boolean exists(String name) {
+    try {
+      rest.get("registered-models/get", Map.of("name", name));
+      return true;
+    } catch (MlflowException e) {
+      if (e.notFound()) {
+        return false;
+      }
+      throw e;
     }
   }
 
@@ -177,12 +185,7 @@ public final class ModelRegistry implements AutoCloseable {
   }
 
   private void requireModel(String name) {
-    try {
-      rest.get("registered-models/get", Map.of("name", name));
-    } catch (MlflowException e) {
-      if (!e.notFound()) {
-        throw e;
-      }
+    if (!exists(name)) {
       JsonObject found = rest.get("registered-models/search", Map.of("max_results", "100"));
       List<String> names = new ArrayList<>();
       if (found.has("registered_models")) {

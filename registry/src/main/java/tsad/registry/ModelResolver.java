@@ -9,13 +9,13 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tsad.core.bundle.BundleException;
 import tsad.core.bundle.ModelBundle;
+import tsad.core.io.FileTrees;
 
 /**
  * Turns any model reference into a verified local bundle: a directory path as is, a models:/ URI by
@@ -153,13 +153,9 @@ public final class ModelResolver {
   }
 
   static void deleteTree(Path p) {
-    if (!Files.exists(p)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(p)) {
-      s.sorted(Comparator.reverseOrder()).forEach(x -> x.toFile().delete());
-    } catch (IOException e) {
-      LOG.warn("could not delete {}: {}", p, e.getMessage());
+    if (!FileTrees.deleteTree(p)) {
+      LOG.warn("could not delete all of {}", p);
     }
   }
+
 }

@@ -1,7 +1,9 @@
 package tsad.core.model;
 
+import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
 import tsad.core.data.DataException;
 import tsad.proto.Architecture;
 import tsad.proto.ModelSpec;
@@ -12,10 +14,25 @@ import tsad.proto.ModelSpec;
  */
 public abstract class Autoencoder extends Module {
   private final ModelSpec spec;
+  private Device device = new Device(torch.DeviceType.CPU);
 
   /** Creates the native module for a spec. */
   protected Autoencoder(ModelSpec spec) {
     this.spec = spec;
+  }
+
+  /** Moves the parameters to {@code d} (a no-op for the CPU); inputs must then be moved with {@link Tensors#on}. */
+  public Autoencoder toDevice(Device d) {
+    if (d.is_cuda() || device.is_cuda()) {
+      to(d, false);
+    }
+    device = d;
+    return this;
+  }
+
+  /** The device the parameters live on. */
+  public Device device() {
+    return device;
   }
 
   /** The architecture and sizes this model was built from. */

@@ -2,6 +2,7 @@ package tsad.core.model;
 
 import java.nio.FloatBuffer;
 import java.util.List;
+import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import tsad.core.scale.Scaler;
@@ -45,9 +46,14 @@ public final class Tensors {
     return t;
   }
 
-  /** Copies a float tensor (any shape, made contiguous) into a new Java array. */
+  /** The tensor on {@code device}: itself for the CPU, a copy for CUDA. */
+  public static Tensor on(Tensor t, Device device) {
+    return device.is_cuda() ? t.to(device, t.scalar_type()) : t;
+  }
+
+  /** Copies a float tensor (any shape, on any device, made contiguous) into a new Java array. */
   public static float[] toArray(Tensor t) {
-    Tensor c = t.contiguous();
+    Tensor c = (t.is_cuda() ? t.cpu() : t).contiguous();
     float[] out = new float[(int) c.numel()];
     c.data_ptr_float().get(out);
     return out;

@@ -80,7 +80,7 @@ public final class Scorer {
     float[] steps = null;
     float[] sq = null;
     try (PointerScope scope = new PointerScope(); InferenceMode guard = new InferenceMode()) {
-      Tensor x = Tensors.windows(windows, from, len, scaler);
+      Tensor x = Tensors.on(Tensors.windows(windows, from, len, scaler), model.device());
       // In place: no extra (B, T, F) allocations beyond the forward pass's own output.
       Tensor err = model.forward(x).sub_(x).square_();
       means = Tensors.toArray(err.mean(new long[] {1, 2}, false, new ScalarTypeOptional()));
@@ -114,7 +114,7 @@ public final class Scorer {
       int len = Math.min(batchSize, windows.size() - from);
       float[] flat;
       try (PointerScope scope = new PointerScope(); InferenceMode guard = new InferenceMode()) {
-        flat = Tensors.toArray(model.forward(Tensors.windows(windows, from, len, scaler)));
+        flat = Tensors.toArray(model.forward(Tensors.on(Tensors.windows(windows, from, len, scaler), model.device())));
       }
       int per = flat.length / len;
       for (int i = 0; i < len; i++) {

@@ -4,11 +4,10 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 import tsad.core.bundle.ModelBundle;
 import tsad.core.data.DataReport;
+import tsad.core.io.FileTrees;
 import tsad.core.model.Autoencoder;
 import tsad.core.model.TorchRuntime;
 import tsad.core.scale.Scaler;
@@ -66,7 +65,7 @@ public final class TrainPipeline {
         : req.config().getThresholdMethod());
     long started = System.currentTimeMillis();
     TorchRuntime.threads(Math.max(1, req.config().getThreads()));
-    TorchRuntime.device(req.config().getDevice());
+    org.bytedeco.pytorch.Device device = TorchRuntime.device(req.config().getDevice());
     Split.Parts split = Split.of(windows, req.config().getValidationFraction(), req.config().getSeed());
     ModelBundle parent = req.initFrom();
     Scaler scaler = parent != null && !req.refitScaler() ? new Scaler(parent.scaler())
@@ -87,6 +86,7 @@ public final class TrainPipeline {
     } else {
       model = Autoencoder.create(spec);
     }
+    model.toDevice(device);
     Path checkpoints = req.modelOut().resolve(".checkpoint");
     Trainer.Result result = new Trainer(req.config(), checkpoints, listener)
         .train(model, split.train(), split.validation(), scaler, req.resume());
@@ -108,7 +108,7 @@ public final class TrainPipeline {
         .setFinishedAtMs(System.currentTimeMillis()).setTrainSeconds(result.seconds())
         .setEpochsRun(result.epochsRun()).setBestEpoch(result.bestEpoch())
         .setBestValidationLoss(result.bestValidationLoss()).addAllHistory(result.history())
-        .setDevice(TorchRuntime.name(TorchRuntime.device(req.config().getDevice()))).setHost(host())
+        .setDevice(TorchRuntime.name(device)).setHost(host())
         .setStopReason(result.stopReason()).setParentModel(req.parentModel() == null ? "" : req.parentModel())
         .build();
     Gate gate = null;
@@ -117,8 +117,11 @@ public final class TrainPipeline {
       gate = new Gate(parentScorer.reconstructionError(split.validation(), scaler),
           scorer.reconstructionError(split.validation(), scaler));
     }
+    // Bundles always hold CPU tensors, so a model trained on a GPU loads anywhere.
+    model.toDevice(TorchRuntime.device("cpu"));
     ModelBundle bundle = ModelBundle.write(req.modelOut(), model, req.data(), scaler.params(), threshold, prov);
-    deleteTree(checkpoints);
+    // Leftover checkpoint files would be harmless: the bundle is complete either way.
+    FileTrees.deleteTree(checkpoints);
     model.close();
     return new Outcome(bundle, result, fitted, split, trainScores, gate);
   }
@@ -156,14 +159,4 @@ public final class TrainPipeline {
     }
   }
 
-  private static void deleteTree(Path p) {
-    if (!Files.exists(p)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(p)) {
-      s.sorted(Comparator.reverseOrder()).forEach(x -> x.toFile().delete());
-    } catch (IOException e) {
-      // leftover checkpoint files are harmless; the bundle is complete
-    }
-  }
 }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Adam;
+import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.AdamOptions;
 import org.bytedeco.pytorch.InferenceMode;
 import org.bytedeco.pytorch.InputArchive;
@@ -58,8 +59,9 @@ public final class Trainer {
     }
     long t0 = System.nanoTime();
     String fingerprint = Checkpoints.fingerprint(train, val);
-    Tensor all = Tensors.windows(train, 0, train.size(), scaler);
-    Tensor valAll = val.isEmpty() ? null : Tensors.windows(val, 0, val.size(), scaler);
+    Device device = model.device();
+    Tensor all = Tensors.on(Tensors.windows(train, 0, train.size(), scaler), device);
+    Tensor valAll = val.isEmpty() ? null : Tensors.on(Tensors.windows(val, 0, val.size(), scaler), device);
     TensorVector params = model.parameters();
     AdamOptions opts = new AdamOptions(cfg.getLearningRate());
     opts.weight_decay().put(cfg.getWeightDecay());
@@ -94,7 +96,7 @@ public final class Trainer {
       model.train(true);
       double sum = 0;
       try (PointerScope epochScope = new PointerScope()) {
-        Tensor shuffled = all.index_select(0, torch.randperm(n));
+        Tensor shuffled = all.index_select(0, Tensors.on(torch.randperm(n), device));
         for (int b = 0; b < batches; b++) {
           int from = b * bs;
           int len = Math.min(bs, n - from);
