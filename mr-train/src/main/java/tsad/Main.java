@@ -52,7 +52,13 @@ public final class Main implements Runnable {
       err.flush();
       return EXIT_USAGE;
     });
-    return cl.execute(args);
+    try {
+      return cl.execute(args);
+    } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
+      // libtorch could not load (e.g. a GPU build on a machine without CUDA): say what is missing.
+      System.err.println("tsad: error: " + tsad.core.model.TorchRuntime.describeLoadFailure(e));
+      return EXIT_USER_ERROR;
+    }
   }
 
   /** Entry point. */

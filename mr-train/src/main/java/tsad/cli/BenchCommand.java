@@ -16,6 +16,7 @@ import org.bytedeco.pytorch.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import tsad.core.model.Autoencoder;
+import tsad.core.model.ModelSpecs;
 import tsad.core.model.Tensors;
 import tsad.core.model.TorchRuntime;
 import tsad.core.scale.Scaler;
@@ -63,7 +64,7 @@ public final class BenchCommand implements Callable<Integer> {
     Scaler scaler = Scaler.fit(ScalerParams.Kind.STANDARD, data, List.of("value"));
     Path tmp = Files.createTempDirectory("tsad-bench");
     for (String arch : archs) {
-      ModelSpec spec = ModelSpec.newBuilder().setArch(Autoencoder.parseArch(arch)).setWindowLength(T).setFeatures(1)
+      ModelSpec spec = ModelSpec.newBuilder().setArch(ModelSpecs.parseArch(arch)).setWindowLength(T).setFeatures(1)
           .build();
       for (int th : threads) {
         TorchRuntime.threads(th);

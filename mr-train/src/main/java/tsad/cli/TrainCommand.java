@@ -179,7 +179,7 @@ public final class TrainCommand implements Callable<Integer> {
     WindowSpec spec = parent != null ? Inputs.windowSpec(parent.bundle().dataSpec())
         : new WindowSpec(Options.mode(mode), window, stride != null ? stride : Math.max(1, window / 2),
             Options.policy(lengthPolicy));
-    Architecture architecture = Autoencoder.parseArch(arch);
+    Architecture architecture = ModelSpecs.parseArch(arch);
     ModelSpec.Builder model = ModelSpec.newBuilder().setArch(architecture).setBatchNorm(batchNorm)
         .setDropout(dropout).setKernelSize(kernelSize).setLstmLayers(lstmLayers);
     if (hidden != null) {

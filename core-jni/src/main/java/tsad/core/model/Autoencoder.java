@@ -5,7 +5,6 @@ import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import tsad.core.data.DataException;
-import tsad.proto.Architecture;
 import tsad.proto.ModelSpec;
 
 /**
@@ -55,20 +54,6 @@ public abstract class Autoencoder extends Module {
         return new LstmAutoencoder(s);
       default:
         throw new DataException("unknown architecture " + s.getArch() + "; use dense, cnn or lstm");
-    }
-  }
-
-  /** Parses a user-facing architecture name (dense, cnn, lstm). */
-  public static Architecture parseArch(String name) {
-    switch (name.toLowerCase(java.util.Locale.ROOT)) {
-      case "dense":
-        return Architecture.DENSE;
-      case "cnn":
-        return Architecture.CNN;
-      case "lstm":
-        return Architecture.LSTM;
-      default:
-        throw new DataException("unknown architecture '" + name + "'; use dense, cnn or lstm");
     }
   }
 }

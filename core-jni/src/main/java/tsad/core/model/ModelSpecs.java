@@ -26,6 +26,20 @@ public final class ModelSpecs {
 
   private ModelSpecs() {}
 
+  /** Parses a user-facing architecture name (dense, cnn, lstm) without touching libtorch. */
+  public static tsad.proto.Architecture parseArch(String name) {
+    switch (name.toLowerCase(java.util.Locale.ROOT)) {
+      case "dense":
+        return tsad.proto.Architecture.DENSE;
+      case "cnn":
+        return tsad.proto.Architecture.CNN;
+      case "lstm":
+        return tsad.proto.Architecture.LSTM;
+      default:
+        throw new DataException("unknown architecture '" + name + "'; use dense, cnn or lstm");
+    }
+  }
+
   /** The default early-stopping patience for an architecture. */
   public static int defaultPatience(tsad.proto.Architecture arch) {
     return arch == tsad.proto.Architecture.LSTM ? LSTM_PATIENCE : PATIENCE;

@@ -18,6 +18,34 @@ public final class TorchRuntime {
   private TorchRuntime() {}
 
   /**
+   * Loads libtorch, turning a failed native load into a message that says what is missing: a GPU build
+   * (mvn -Dgpu) needs the CUDA 13.1 / cuDNN 9.19 libraries of the node, which Maven Central does not ship.
+   */
+  public static void ensureLoaded() {
+    try {
+      Loader.load(torch.class);
+    } catch (UnsatisfiedLinkError e) {
+      throw new DataException(describeLoadFailure(e));
+    }
+  }
+
+  /** A one-line explanation of a failed libtorch load (safe to call when libtorch cannot load). */
+  public static String describeLoadFailure(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    String cause = String.valueOf(root.getMessage());
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("([\\w.+-]+\\.so[.\\d]*): cannot open").matcher(cause);
+    String missing = m.find() ? m.group(1) + " not found" : cause;
+    return gpuBuild()
+        ? "this tsad was built with the GPU libtorch natives (-Dgpu), which need the CUDA 13.1 and cuDNN 9.19 "
+          + "libraries of the machine (" + missing + "); install them, or rebuild without -Dgpu for the CPU"
+        : "cannot load libtorch: " + cause;
+  }
+
+
+  /**
    * Sets libtorch's intra-op threads and pins OpenBLAS to one thread, because OpenBLAS threads fight
    * libtorch's OpenMP pool (a 50x slowdown was measured when both ran free).
    */
@@ -25,6 +53,7 @@ public final class TorchRuntime {
     if (n < 1) {
       throw new DataException("--threads must be at least 1, got " + n);
     }
+    ensureLoaded();
     if (!blasPinned) {
       org.bytedeco.openblas.global.openblas_nolapack.blas_set_num_threads(1);
       blasPinned = true;
@@ -34,6 +63,7 @@ public final class TorchRuntime {
 
   /** Resolves "auto", "cpu" or "cuda" to a device; "cuda" without CUDA fails with a clear message. */
   public static Device device(String choice) {
+    ensureLoaded();
     String c = choice == null ? "auto" : choice.toLowerCase(Locale.ROOT);
     switch (c) {
       case "cpu":
@@ -42,7 +72,7 @@ public final class TorchRuntime {
         if (!cudaAvailable()) {
           throw new DataException("--device cuda: no CUDA device is available (this build "
               + (gpuBuild() ? "has CUDA natives but found no GPU" : "has CPU-only libtorch natives; build with "
-              + "mvn -Pgpu on a machine with a GPU") + "); use --device cpu or --device auto");
+              + "mvn -Dgpu install on a machine with CUDA") + "); use --device cpu or --device auto");
         }
         return new Device(torch.DeviceType.CUDA);
       case "auto":

@@ -58,7 +58,7 @@ class AutoencoderTest {
     DataException e = assertThrows(DataException.class, () -> ModelSpecs.withDefaults(ModelSpec.newBuilder()
         .setArch(Architecture.CNN).setWindowLength(30).setFeatures(1).build()));
     assertTrue(e.getMessage().contains("divisible by 4"), e.getMessage());
-    assertThrows(DataException.class, () -> Autoencoder.parseArch("transformer"));
+    assertThrows(DataException.class, () -> ModelSpecs.parseArch("transformer"));
   }
 
   @Test

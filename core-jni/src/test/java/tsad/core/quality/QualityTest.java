@@ -62,11 +62,11 @@ class QualityTest {
     DataReport trainReport = new DataReport();
     Inputs.Loaded train = Inputs.read(List.of(dir.resolve("train.csv")), CsvOptions.defaults(), spec, trainReport);
     TrainConfig cfg = TrainConfig.newBuilder().setMaxEpochs(100).setBatchSize(64).setLearningRate(1e-3)
-        .setPatience(ModelSpecs.defaultPatience(Autoencoder.parseArch(arch))).setMinDelta(1e-5).setValidationFraction(0.2).setGradClip(5).setSeed(42)
+        .setPatience(ModelSpecs.defaultPatience(ModelSpecs.parseArch(arch))).setMinDelta(1e-5).setValidationFraction(0.2).setGradClip(5).setSeed(42)
         .setThreads(Math.min(2, Runtime.getRuntime().availableProcessors())).setDevice("cpu")
         .setThresholdMethod("p99").build();
     Path out = dir.resolve("model-" + arch);
-    TrainRequest req = new TrainRequest(ModelSpec.newBuilder().setArch(Autoencoder.parseArch(arch)).build(),
+    TrainRequest req = new TrainRequest(ModelSpec.newBuilder().setArch(ModelSpecs.parseArch(arch)).build(),
         Inputs.dataSpec(CsvOptions.defaults(), spec, train.featureNames()), cfg, out, false, "");
     long t0 = System.nanoTime();
     TrainPipeline.Outcome o = TrainPipeline.run(train.windows(), train.featureNames(), trainReport, req,
