@@ -32,7 +32,14 @@ public final class Main implements Runnable {
 
   /** Runs the command line and returns the exit code (tests call this instead of {@link #main}). */
   public static int run(String... args) {
-    CommandLine cl = new CommandLine(new Main());
+    if (args.length > 0 && args[0].equals("prepare")) {
+      return runTool(new tsad.mr.PrepareJob(), java.util.Arrays.copyOfRange(args, 1, args.length));
+    }
+    return execute(new CommandLine(new Main()), args);
+  }
+
+  /** Executes a command with tsad's exit codes and one-line errors (also used by the MapReduce Tools). */
+  public static int execute(CommandLine cl, String... args) {
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
       PrintWriter err = cmd.getErr();
       if (ex instanceof DataException) {
@@ -57,6 +64,16 @@ public final class Main implements Runnable {
     } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
       // libtorch could not load (e.g. a GPU build on a machine without CUDA): say what is missing.
       System.err.println("tsad: error: " + tsad.core.model.TorchRuntime.describeLoadFailure(e));
+      return EXIT_USER_ERROR;
+    }
+  }
+
+  /** Runs a MapReduce job through ToolRunner (generic options first), with tsad's error handling. */
+  static int runTool(org.apache.hadoop.util.Tool tool, String[] args) {
+    try {
+      return org.apache.hadoop.util.ToolRunner.run(new org.apache.hadoop.conf.Configuration(), tool, args);
+    } catch (Exception e) {
+      System.err.println("tsad: error: " + e.getMessage());
       return EXIT_USER_ERROR;
     }
   }

@@ -18,15 +18,15 @@ import tsad.core.data.DataReport;
 import tsad.core.window.Inputs;
 
 /** The command line as a user runs it: exit codes, one-line errors, and the synth-train-score path. */
-class MainTest {
+public class MainTest {
   @TempDir static Path dir;
   static Path data;
   static Path model;
 
   /** Output of one CLI run. */
-  record Run(int code, String out, String err) {}
+  public record Run(int code, String out, String err) {}
 
-  static Run tsad(String... args) {
+  public static Run tsad(String... args) {
     PrintStream oldOut = System.out;
     PrintStream oldErr = System.err;
     ByteArrayOutputStream out = new ByteArrayOutputStream();

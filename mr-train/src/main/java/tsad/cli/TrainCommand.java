@@ -245,6 +245,16 @@ public final class TrainCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** Parses --mode (shared with the MapReduce jobs). */
+  public static WindowMode mode(String s) {
+    return Options.mode(s);
+  }
+
+  /** Parses --length-policy (shared with the MapReduce jobs). */
+  public static LengthPolicy policy(String s) {
+    return Options.policy(s);
+  }
+
   /** Parsers for enum-like options with messages that list the accepted values. */
   static final class Options {
     private Options() {}

@@ -1,0 +1,242 @@
+package tsad.mr;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.zip.GZIPInputStream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.conf.Configured;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.BytesWritable;
+import org.apache.hadoop.io.NullWritable;
+import org.apache.hadoop.io.Text;
+import org.apache.hadoop.mapreduce.Counter;
+import org.apache.hadoop.mapreduce.CounterGroup;
+import org.apache.hadoop.mapreduce.Job;
+import org.apache.hadoop.mapreduce.lib.input.FileInputFormat;
+import org.apache.hadoop.mapreduce.lib.input.TextInputFormat;
+import org.apache.hadoop.mapreduce.lib.output.FileOutputFormat;
+import org.apache.hadoop.mapreduce.lib.output.MultipleOutputs;
+import org.apache.hadoop.mapreduce.lib.output.SequenceFileOutputFormat;
+import org.apache.hadoop.mapreduce.lib.output.TextOutputFormat;
+import org.apache.hadoop.util.Tool;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import tsad.cli.CsvMixin;
+import tsad.cli.TrainCommand;
+import tsad.core.data.CsvOptions;
+import tsad.core.data.CsvRowParser;
+import tsad.core.data.DataException;
+import tsad.core.window.Inputs;
+import tsad.core.window.WindowSpec;
+import tsad.proto.DataSpec;
+import tsad.proto.DataSummary;
+import tsad.proto.PreparedData;
+
+/**
+ * {@code tsad prepare}: a MapReduce job (a Hadoop Tool: -D, -files, -libjars work) that reads long-format
+ * CSV, groups rows by slice with a secondary sort on time, cuts windows with the same code as the local
+ * CLI and writes them as protobuf WindowRecords in SequenceFiles; rejects go to OUTPUT/quarantine with their
+ * reason, and every count to job counters and OUTPUT/_tsad_prepared.pb.
+ */
+@Command(name = "prepare", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "MapReduce: CSV (local or hdfs://) -> windows as protobuf SequenceFiles, rejects quarantined. "
+        + "Hadoop generic options (-D k=v, -files, -libjars) go first.")
+public final class PrepareJob extends Configured implements Tool, Callable<Integer> {
+  static final String HEADER = "tsad.csv.header";
+  static final String SPEC = "tsad.data.spec";
+  static final String STRICT = "tsad.strict";
+  /** Name of the file describing prepared data, next to the SequenceFiles. */
+  public static final String MANIFEST = "_tsad_prepared.pb";
+
+  @Option(names = "--input", required = true, split = ",", paramLabel = "PATH", description = "CSV files or directories.")
+  List<String> input;
+
+  @Option(names = "--output", required = true, paramLabel = "DIR", description = "Output directory (must not exist).")
+  String output;
+
+  @Option(names = {"--window", "--length"}, defaultValue = "64", paramLabel = "T", description = "Default: ${DEFAULT-VALUE}.")
+  int window;
+
+  @Option(names = "--stride", paramLabel = "S", description = "Window mode stride. Default: T/2.")
+  Integer stride;
+
+  @Option(names = "--mode", defaultValue = "slice", description = "slice or window. Default: ${DEFAULT-VALUE}.")
+  String mode;
+
+  @Option(names = "--length-policy", defaultValue = "reject", description = "reject, truncate or pad. Default: ${DEFAULT-VALUE}.")
+  String lengthPolicy;
+
+  @Option(names = "--reducers", description = "Reduce tasks. Default: -D mapreduce.job.reduces, else 1.")
+  Integer reducers;
+
+  @Mixin
+  CsvMixin csv;
+
+  private long windows;
+
+  @Override
+  public int run(String[] args) {
+    return tsad.Main.execute(new CommandLine(this), args);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Configuration conf = new Configuration(getConf());
+    MrDefaults.apply(conf);
+    FileSystem fs = new Path(input.get(0)).getFileSystem(conf);
+    List<Path> files = files(conf);
+    String header = firstLine(fs, files.get(0));
+    CsvOptions options = csv.options(CsvOptions.defaults());
+    CsvRowParser parser = CsvRowParser.fromHeader(header, options, files.get(0).toString());
+    for (Path f : files.subList(1, files.size())) {
+      if (!firstLine(f.getFileSystem(conf), f).equals(header)) {
+        throw new DataException(f + ": header differs from " + files.get(0) + " (" + header + ")");
+      }
+    }
+    WindowSpec spec = new WindowSpec(TrainCommand.mode(mode), window, stride != null ? stride : Math.max(1, window / 2),
+        TrainCommand.policy(lengthPolicy));
+    DataSpec data = Inputs.dataSpec(options, spec, parser.featureNames());
+    conf.set(HEADER, header);
+    conf.set(SPEC, Base64.getEncoder().encodeToString(data.toByteArray()));
+    conf.setBoolean(STRICT, options.strict());
+
+    Job job = Job.getInstance(conf, "tsad prepare " + String.join(",", input));
+    job.setJarByClass(PrepareJob.class);
+    job.setInputFormatClass(TextInputFormat.class);
+    for (Path f : files) {
+      FileInputFormat.addInputPath(job, f);
+    }
+    job.setMapperClass(PrepareMapper.class);
+    job.setMapOutputKeyClass(SliceTimeKey.class);
+    job.setMapOutputValueClass(RowWritable.class);
+    job.setPartitionerClass(SliceTimeKey.SlicePartitioner.class);
+    job.setGroupingComparatorClass(SliceTimeKey.SliceGroupingComparator.class);
+    job.setReducerClass(PrepareReducer.class);
+    if (reducers != null) {
+      job.setNumReduceTasks(Math.max(1, reducers));
+    }
+    job.setOutputKeyClass(Text.class);
+    job.setOutputValueClass(BytesWritable.class);
+    job.setOutputFormatClass(SequenceFileOutputFormat.class);
+    MultipleOutputs.addNamedOutput(job, MrReports.QUARANTINE, TextOutputFormat.class, NullWritable.class, Text.class);
+    Path out = new Path(output);
+    if (out.getFileSystem(conf).exists(out)) {
+      throw new DataException("output " + out + " already exists; remove it or choose another");
+    }
+    FileOutputFormat.setOutputPath(job, out);
+    long t0 = System.nanoTime();
+    if (!job.waitForCompletion(false)) {
+      throw new DataException("prepare job " + job.getJobID() + " failed: " + job.getStatus().getFailureInfo());
+    }
+    DataSummary summary = summary(job, String.join(",", input));
+    PreparedData manifest = PreparedData.newBuilder().setData(data).setSummary(summary)
+        .setCreatedAtMs(System.currentTimeMillis()).build();
+    try (var os = out.getFileSystem(conf).create(new Path(out, MANIFEST))) {
+      os.write(manifest.toByteArray());
+    }
+    windows = summary.getWindows();
+    System.err.printf(Locale.ROOT, "rows:   %d read, %d used, %d rejected %s%n", summary.getRowsRead(),
+        summary.getRowsUsed(), summary.getRowsRejected(), summary.getRowsRejectedByReasonMap());
+    System.err.printf(Locale.ROOT, "slices: %d read, %d used, %d rejected %s%n", summary.getSlicesRead(),
+        summary.getSlicesUsed(), summary.getSlicesRejected(), summary.getSlicesRejectedByReasonMap());
+    System.out.printf(Locale.ROOT, "prepared %d windows in %s (quarantine: %s/%s) in %.1f s%n", windows, out, out,
+        MrReports.QUARANTINE, (System.nanoTime() - t0) / 1e9);
+    return 0;
+  }
+
+  /** Windows written by the last run. */
+  long windows() {
+    return windows;
+  }
+
+  private List<Path> files(Configuration conf) throws IOException {
+    List<Path> out = new ArrayList<>();
+    for (String in : input) {
+      Path p = new Path(in);
+      FileSystem fs = p.getFileSystem(conf);
+      if (!fs.exists(p)) {
+        throw new DataException("input " + p + " does not exist");
+      }
+      if (fs.getFileStatus(p).isDirectory()) {
+        List<Path> found = new ArrayList<>();
+        for (FileStatus st : fs.listStatus(p)) {
+          String n = st.getPath().getName();
+          if (st.isFile() && (n.endsWith(".csv") || n.endsWith(".csv.gz"))) {
+            found.add(st.getPath());
+          }
+        }
+        if (found.isEmpty()) {
+          throw new DataException("directory " + p + " holds no .csv or .csv.gz files");
+        }
+        found.sort(null);
+        out.addAll(found);
+      } else {
+        out.add(p);
+      }
+    }
+    return out;
+  }
+
+  private static String firstLine(FileSystem fs, Path p) throws IOException {
+    try (InputStream raw = fs.open(p);
+         InputStream in = p.getName().endsWith(".gz") ? new GZIPInputStream(raw) : raw;
+         BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+      String h = r.readLine();
+      if (h == null || h.isBlank()) {
+        throw new DataException(p + ": empty input: expected a header row like slice_id,time,value");
+      }
+      return h.startsWith("\uFEFF") ? h.substring(1) : h;
+    }
+  }
+
+  private static DataSummary summary(Job job, String source) throws IOException {
+    DataSummary.Builder b = DataSummary.newBuilder().setSource(source);
+    long rowsRejected = 0;
+    for (Counter c : job.getCounters().getGroup(MrReports.ROWS)) {
+      if (c.getName().equals("read")) {
+        b.setRowsRead(c.getValue());
+      } else if (c.getName().equals("used")) {
+        b.setRowsUsed(c.getValue());
+      } else if (c.getValue() > 0) {
+        b.putRowsRejectedByReason(c.getName().substring("rejected ".length()), c.getValue());
+        rowsRejected += c.getValue();
+      }
+    }
+    long slicesRejected = 0;
+    CounterGroup slices = job.getCounters().getGroup(MrReports.SLICES);
+    for (Counter c : slices) {
+      if (c.getName().equals("read")) {
+        b.setSlicesRead(c.getValue());
+      } else if (c.getName().equals("used")) {
+        b.setSlicesUsed(c.getValue());
+      } else if (c.getValue() > 0) {
+        b.putSlicesRejectedByReason(c.getName().substring("rejected ".length()), c.getValue());
+        slicesRejected += c.getValue();
+      }
+    }
+    b.setRowsRejected(rowsRejected).setSlicesRejected(slicesRejected)
+        .setWindows(job.getCounters().findCounter(MrReports.WINDOWS, "made").getValue());
+    return b.build();
+  }
+
+  /** The data spec the job was configured with. */
+  static DataSpec dataSpec(Configuration conf) {
+    try {
+      return DataSpec.parseFrom(Base64.getDecoder().decode(conf.get(SPEC)));
+    } catch (IOException | NullPointerException e) {
+      throw new IllegalStateException("job configuration lacks " + SPEC, e);
+    }
+  }
+}

@@ -1,0 +1,52 @@
+package tsad.mr;
+
+import java.io.IOException;
+import org.apache.hadoop.io.LongWritable;
+import org.apache.hadoop.io.Text;
+import org.apache.hadoop.mapreduce.Mapper;
+import org.apache.hadoop.mapreduce.lib.input.FileSplit;
+import org.apache.hadoop.mapreduce.lib.output.MultipleOutputs;
+import tsad.core.data.CsvRowParser;
+import tsad.core.data.DataReport;
+import tsad.core.window.Inputs;
+import tsad.proto.DataSpec;
+
+/** Parses CSV lines with the one CSV row parser; good rows go to the secondary sort, bad ones to quarantine. */
+public final class PrepareMapper extends Mapper<LongWritable, Text, SliceTimeKey, RowWritable> {
+  private final SliceTimeKey key = new SliceTimeKey();
+  private final RowWritable row = new RowWritable();
+  private CsvRowParser parser;
+  private String header;
+  private String file;
+  private DataReport report;
+  private MultipleOutputs<SliceTimeKey, RowWritable> mos;
+
+  @Override
+  protected void setup(Context ctx) {
+    DataSpec spec = PrepareJob.dataSpec(ctx.getConfiguration());
+    header = ctx.getConfiguration().get(PrepareJob.HEADER);
+    file = ((FileSplit) ctx.getInputSplit()).getPath().toString();
+    parser = CsvRowParser.fromHeader(header, Inputs.csvOptions(spec, ctx.getConfiguration()
+        .getBoolean(PrepareJob.STRICT, false)), file + " byte");
+    mos = new MultipleOutputs<>(ctx);
+    report = new DataReport(MrReports.quarantine(mos));
+  }
+
+  @Override
+  protected void map(LongWritable offset, Text value, Context ctx) throws IOException, InterruptedException {
+    String line = value.toString();
+    if (offset.get() == 0 && (line.equals(header) || line.equals("\uFEFF" + header))) {
+      return; // each file's header row
+    }
+    CsvRowParser.Row r = parser.parse(line, offset.get(), report);
+    if (r != null) {
+      ctx.write(key.set(r.sliceId(), r.timeMs(), file, offset.get()), row.set(r.values()));
+    }
+  }
+
+  @Override
+  protected void cleanup(Context ctx) throws IOException, InterruptedException {
+    MrReports.count(report, ctx);
+    mos.close();
+  }
+}

@@ -1,0 +1,99 @@
+package tsad.mr;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import org.apache.hadoop.io.Text;
+import org.apache.hadoop.io.WritableComparable;
+import org.apache.hadoop.io.WritableComparator;
+import org.apache.hadoop.mapreduce.Partitioner;
+
+/**
+ * The composite key of the secondary sort: rows are partitioned and grouped by slice id and sorted by
+ * time within a slice, so a reducer sees each slice's rows in time order (Hadoop's SecondarySort idiom).
+ */
+public final class SliceTimeKey implements WritableComparable<SliceTimeKey> {
+  private final Text slice = new Text();
+  private long timeMs;
+  private final Text file = new Text();
+  private long offset;
+
+  /**
+   * Sets the key (keys are reused by Hadoop). File and byte offset only break ties between rows with the
+   * same slice and time, so "the first row of a duplicate timestamp wins" means first in file order, as in
+   * the local CSV reader, whatever order the map tasks finish in.
+   */
+  public SliceTimeKey set(String sliceId, long time, String sourceFile, long byteOffset) {
+    slice.set(sliceId);
+    timeMs = time;
+    file.set(sourceFile);
+    offset = byteOffset;
+    return this;
+  }
+
+  /** The slice id. */
+  public String slice() {
+    return slice.toString();
+  }
+
+  /** The row's time in epoch millis. */
+  public long timeMs() {
+    return timeMs;
+  }
+
+  @Override
+  public void write(DataOutput out) throws IOException {
+    slice.write(out);
+    out.writeLong(timeMs);
+    file.write(out);
+    out.writeLong(offset);
+  }
+
+  @Override
+  public void readFields(DataInput in) throws IOException {
+    slice.readFields(in);
+    timeMs = in.readLong();
+    file.readFields(in);
+    offset = in.readLong();
+  }
+
+  @Override
+  public int compareTo(SliceTimeKey o) {
+    int c = slice.compareTo(o.slice);
+    c = c != 0 ? c : Long.compare(timeMs, o.timeMs);
+    c = c != 0 ? c : file.compareTo(o.file);
+    return c != 0 ? c : Long.compare(offset, o.offset);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof SliceTimeKey k && compareTo(k) == 0;
+  }
+
+  @Override
+  public int hashCode() {
+    return slice.hashCode() * 31 + Long.hashCode(timeMs);
+  }
+
+  /** Sends all rows of a slice to one reducer. */
+  public static final class SlicePartitioner extends Partitioner<SliceTimeKey, RowWritable> {
+    @Override
+    public int getPartition(SliceTimeKey key, RowWritable value, int partitions) {
+      return (key.slice.hashCode() & Integer.MAX_VALUE) % partitions;
+    }
+  }
+
+  /** Groups the rows of one slice into one reduce call, whatever their times. */
+  public static final class SliceGroupingComparator extends WritableComparator {
+    /** Creates the comparator for {@link SliceTimeKey}. */
+    public SliceGroupingComparator() {
+      super(SliceTimeKey.class, true);
+    }
+
+    @Override
+    @SuppressWarnings("rawtypes")
+    public int compare(WritableComparable a, WritableComparable b) {
+      return ((SliceTimeKey) a).slice.compareTo(((SliceTimeKey) b).slice);
+    }
+  }
+}

@@ -1,0 +1,124 @@
+package tsad.mr;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tsad.MainTest;
+import tsad.core.data.CsvOptions;
+import tsad.core.data.DataReport;
+import tsad.core.synth.SynthConfig;
+import tsad.core.synth.SynthGenerator;
+import tsad.core.window.Inputs;
+import tsad.core.window.Window;
+import tsad.core.window.WindowSpec;
+import tsad.proto.DataSummary;
+import tsad.proto.LengthPolicy;
+import tsad.proto.PreparedData;
+import tsad.proto.WindowMode;
+
+/** The prepare job on Hadoop's local job runner: same windows and counts as the local CLI path, rejects quarantined. */
+class PrepareJobTest {
+  @TempDir static Path dir;
+  static Path input;
+
+  /** Synthetic rows, shuffled across two files, plus one row of each kind of trouble. */
+  @BeforeAll
+  static void data() throws IOException {
+    new SynthGenerator(new SynthConfig(120, 32, 1, 0.1, 8)).writeCsv(dir.resolve("synth"));
+    List<String> lines = Files.readAllLines(dir.resolve("synth/test.csv"));
+    String header = lines.get(0);
+    List<String> rows = new ArrayList<>(lines.subList(1, lines.size()));
+    Collections.shuffle(rows, new Random(3));
+    rows.add("test-000001,2026-01-01T00:00:00Z,9.0");       // duplicate timestamp (later in file order)
+    rows.add("broken,row");                                  // malformed
+    rows.add("test-000002,2026-01-01T01:05:00Z,NaN");       // non-finite
+    rows.add("short,2026-01-01T00:00:00Z,1");                // slice too short
+    input = Files.createDirectories(dir.resolve("in"));
+    int half = rows.size() / 2;
+    Files.writeString(input.resolve("a.csv"), header + "\n" + String.join("\n", rows.subList(0, half)) + "\n");
+    Files.writeString(input.resolve("b.csv"), header + "\n" + String.join("\n", rows.subList(half, rows.size()))
+        + "\n");
+  }
+
+  private static Map<String, Window> byId(List<Window> ws) {
+    Map<String, Window> m = new TreeMap<>();
+    ws.forEach(w -> m.put(w.id(), w));
+    return m;
+  }
+
+  @Test
+  void secondarySortGivesTheLocalPathsWindowsAndCounts() throws IOException {
+    Path out = dir.resolve("prepared");
+    MainTest.Run r = MainTest.tsad("prepare", "-D", "mapreduce.job.reduces=3", "--input", input.toString(),
+        "--output", out.toString(), "--window", "32");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("prepared 120 windows"), r.out());
+
+    DataReport local = new DataReport();
+    List<Window> expected = Inputs.read(List.of(input), CsvOptions.defaults(),
+        new WindowSpec(WindowMode.SLICE, 32, 16, LengthPolicy.REJECT), local).windows();
+    Configuration conf = new Configuration();
+    List<Window> got = PreparedWindows.read(new org.apache.hadoop.fs.Path(out.toString()), conf);
+    Map<String, Window> e = byId(expected);
+    Map<String, Window> g = byId(got);
+    assertEquals(e.keySet(), g.keySet());
+    for (String id : e.keySet()) {
+      assertArrayEquals(e.get(id).values(), g.get(id).values(), id + ": rows in time order, first duplicate kept");
+      assertEquals(e.get(id).startMs(), g.get(id).startMs());
+    }
+    PreparedData m = PreparedWindows.manifest(new org.apache.hadoop.fs.Path(out.toString()), conf);
+    DataSummary s = m.getSummary();
+    DataSummary l = local.toSummary();
+    assertEquals(l.getRowsRead(), s.getRowsRead());
+    assertEquals(l.getRowsUsed(), s.getRowsUsed());
+    assertEquals(l.getRowsRejectedByReasonMap(), s.getRowsRejectedByReasonMap());
+    assertEquals(l.getSlicesRejectedByReasonMap(), s.getSlicesRejectedByReasonMap());
+    assertEquals(Map.of("duplicate_timestamp", 1L, "malformed_row", 1L, "non_finite", 1L, "in_rejected_slice", 1L),
+        s.getRowsRejectedByReasonMap());
+    assertEquals(s.getRowsRead(), s.getRowsUsed() + s.getRowsRejected(), "nothing lost");
+    assertEquals(List.of("value"), m.getData().getFeatureColumnsList());
+
+    List<String> quarantined = new ArrayList<>();
+    try (Stream<Path> files = Files.list(out.resolve("quarantine"))) {
+      for (Path f : files.filter(p -> p.getFileName().toString().startsWith("part-")).toList()) {
+        quarantined.addAll(Files.readAllLines(f));
+      }
+    }
+    assertEquals(5, quarantined.size(), quarantined.toString());
+    for (String reason : List.of("malformed_row", "non_finite", "duplicate_timestamp", "too_short")) {
+      assertTrue(quarantined.stream().anyMatch(q -> q.startsWith(reason + "\t")), reason + " in " + quarantined);
+    }
+  }
+
+  @Test
+  void badInvocationsFailWithOneLine() throws IOException {
+    Path out = Files.createDirectories(dir.resolve("exists"));
+    MainTest.Run exists = MainTest.tsad("prepare", "--input", input.toString(), "--output", out.toString(),
+        "--window", "32");
+    assertEquals(1, exists.code());
+    assertTrue(exists.err().contains("already exists"), exists.err());
+    MainTest.Run missing = MainTest.tsad("prepare", "--input", dir.resolve("nope").toString(), "--output",
+        dir.resolve("o2").toString());
+    assertEquals(1, missing.code());
+    assertTrue(missing.err().contains("does not exist"), missing.err());
+    MainTest.Run column = MainTest.tsad("prepare", "--input", input.toString(), "--output",
+        dir.resolve("o3").toString(), "--features", "nope");
+    assertEquals(1, column.code());
+    assertTrue(column.err().contains("feature column 'nope' not found"), column.err());
+  }
+}
