@@ -33,9 +33,14 @@ import tsad.registry.TrackedTraining;
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Train an autoencoder on normal time series and write a model bundle.")
 public final class TrainCommand implements Callable<Integer> {
-  @Option(names = "--input", required = true, split = ",", paramLabel = "CSV",
+  @Option(names = "--input", split = ",", paramLabel = "CSV",
       description = "Long-format CSV file(s) or directories of them (header row; one row per slice and time).")
   List<Path> input;
+
+  @Option(names = "--prepared", paramLabel = "DIR",
+      description = "Instead of --input: windows made by 'tsad prepare' (local or hdfs://); their columns and "
+          + "windowing are used.")
+  String prepared;
 
   @Option(names = "--model-out", required = true, paramLabel = "DIR", description = "Bundle directory to write.")
   Path modelOut;
@@ -194,12 +199,23 @@ public final class TrainCommand implements Callable<Integer> {
         .setDevice(device).setThresholdMethod(threshold).setAggregation(Options.aggregation(aggregation))
         .setScaler(Options.scaler(scaler)).setWeightDecay(weightDecay).build();
 
+    if ((input == null) == (prepared == null)) {
+      throw new DataException("give exactly one of --input CSV and --prepared DIR");
+    }
     long t0 = System.nanoTime();
     DataReport report;
     Inputs.Loaded data;
-    try (CsvMixin.RejectFile rejects = csv.rejectFile()) {
-      report = new DataReport(rejects);
-      data = Inputs.read(input, csvOptions, spec, report);
+    if (prepared != null) {
+      tsad.mr.PreparedWindows.Loaded p = tsad.mr.PreparedWindows.load(prepared);
+      report = DataReport.of(p.manifest().getSummary());
+      data = new Inputs.Loaded(p.windows(), p.manifest().getData().getFeatureColumnsList());
+      csvOptions = Inputs.csvOptions(p.manifest().getData(), false);
+      spec = Inputs.windowSpec(p.manifest().getData());
+    } else {
+      try (CsvMixin.RejectFile rejects = csv.rejectFile()) {
+        report = new DataReport(rejects);
+        data = Inputs.read(input, csvOptions, spec, report);
+      }
     }
     System.err.println(report.format());
     TrainRequest req = new TrainRequest(model.build(), Inputs.dataSpec(csvOptions, spec, data.featureNames()), cfg,
@@ -209,7 +225,7 @@ public final class TrainCommand implements Callable<Integer> {
     TrackedTraining.Result tr = null;
     if (tracked) {
       TrackedTraining.Options o = new TrackedTraining.Options(registry.settings(), experiment != null ? experiment
-          : "tsad", register, alias, stage, archiveExisting, gateMargin, input.toString());
+          : "tsad", register, alias, stage, archiveExisting, gateMargin, prepared != null ? prepared : input.toString());
       tr = TrackedTraining.run(data.windows(), data.featureNames(), report, req, progress, o,
           TrackedTraining.Hooks.NONE);
       out = tr.outcome();

@@ -19,6 +19,26 @@ import tsad.proto.WindowRecord;
 public final class PreparedWindows {
   private PreparedWindows() {}
 
+  /** A prepared directory read whole. */
+  public record Loaded(PreparedData manifest, List<Window> windows) {}
+
+  /** Reads manifest and windows of a prepared directory given as a path or URI (hdfs://, file:). */
+  public static Loaded load(String dir) {
+    Configuration conf = new Configuration();
+    Path p = new Path(dir);
+    try {
+      PreparedData m = manifest(p, conf);
+      List<Window> w = read(p, conf);
+      if (w.isEmpty()) {
+        throw new DataException(dir + " holds no windows (" + m.getSummary().getRowsRead() + " rows were read, "
+            + m.getSummary().getRowsRejected() + " rejected; see " + dir + "/quarantine)");
+      }
+      return new Loaded(m, w);
+    } catch (IOException e) {
+      throw new DataException("cannot read prepared data " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
   /** The manifest (data spec and counts) of a prepared directory. */
   public static PreparedData manifest(Path dir, Configuration conf) throws IOException {
     Path m = new Path(dir, PrepareJob.MANIFEST);

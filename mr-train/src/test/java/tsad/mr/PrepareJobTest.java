@@ -106,6 +106,32 @@ class PrepareJobTest {
   }
 
   @Test
+  void trainingFromPreparedWindowsGivesTheSameModelAsFromCsv() throws IOException {
+    Path out = dir.resolve("prepared-for-train");
+    assertEquals(0, MainTest.tsad("prepare", "--input", input.toString(), "--output", out.toString(), "--window",
+        "32").code());
+    String[] common = {"--epochs", "3", "--threads", "1", "--quiet", "--window", "32"};
+    MainTest.Run fromMr = MainTest.tsad(concat(new String[] {"train", "--prepared", out.toString(), "--model-out",
+        dir.resolve("m-mr").toString()}, common));
+    assertEquals(0, fromMr.code(), fromMr.err());
+    MainTest.Run fromCsv = MainTest.tsad(concat(new String[] {"train", "--input", input.toString(), "--model-out",
+        dir.resolve("m-csv").toString()}, common));
+    assertEquals(0, fromCsv.code(), fromCsv.err());
+    tsad.core.bundle.ModelBundle a = tsad.core.bundle.ModelBundle.load(dir.resolve("m-mr"));
+    tsad.core.bundle.ModelBundle b = tsad.core.bundle.ModelBundle.load(dir.resolve("m-csv"));
+    assertEquals(b.threshold().getValue(), a.threshold().getValue(), 0.0, "same windows, same split, same model");
+    assertArrayEquals(Files.readAllBytes(dir.resolve("m-csv/model.pt")), Files.readAllBytes(dir.resolve("m-mr/model.pt")));
+    assertEquals(b.provenance().getData().getRowsRejectedByReasonMap(),
+        a.provenance().getData().getRowsRejectedByReasonMap(), "the prepare job's counts reach the provenance");
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  @Test
   void badInvocationsFailWithOneLine() throws IOException {
     Path out = Files.createDirectories(dir.resolve("exists"));
     MainTest.Run exists = MainTest.tsad("prepare", "--input", input.toString(), "--output", out.toString(),

@@ -31,6 +31,20 @@ public final class DataReport {
     this.sink = sink;
   }
 
+  /** A report holding the counts of an earlier read (e.g. a MapReduce prepare job's summary). */
+  public static DataReport of(DataSummary s) {
+    DataReport r = new DataReport();
+    r.rowsRead = s.getRowsRead();
+    r.rowsUsed = s.getRowsUsed();
+    r.slicesRead = s.getSlicesRead();
+    r.slicesUsed = s.getSlicesUsed();
+    r.windows = s.getWindows();
+    r.source = s.getSource();
+    s.getRowsRejectedByReasonMap().forEach((k, v) -> r.rowRejects.put(RejectReason.valueOf(k.toUpperCase(Locale.ROOT)), v));
+    s.getSlicesRejectedByReasonMap().forEach((k, v) -> r.sliceRejects.put(RejectReason.valueOf(k.toUpperCase(Locale.ROOT)), v));
+    return r;
+  }
+
   /** Records that one data row was read (before any check). */
   public void rowRead() {
     rowsRead++;

@@ -10,7 +10,9 @@ import tsad.core.window.Window;
 
 /**
  * Splits windows into training and validation sets without leakage: whole series go to one side when
- * there are enough series, otherwise the last windows in time of each series are held out.
+ * there are enough series, otherwise the last windows in time of each series are held out. Windows are
+ * first put in a canonical order (series id, then position), so the same data gives the same split and the
+ * same model whatever order its rows arrived in (CSV, or MapReduce output).
  */
 public final class Split {
   /** The two sides. */
@@ -20,11 +22,13 @@ public final class Split {
 
   /** Holds out about {@code fraction} of the windows, reproducibly for a seed. */
   public static Parts of(List<Window> windows, double fraction, long seed) {
+    List<Window> sorted = new ArrayList<>(windows);
+    sorted.sort(java.util.Comparator.comparing(Window::seriesId).thenComparingInt(Window::index));
     if (fraction <= 0) {
-      return new Parts(windows, List.of(), "none");
+      return new Parts(sorted, List.of(), "none");
     }
     Map<String, List<Window>> bySeries = new LinkedHashMap<>();
-    for (Window w : windows) {
+    for (Window w : sorted) {
       bySeries.computeIfAbsent(w.seriesId(), k -> new ArrayList<>()).add(w);
     }
     List<Window> train = new ArrayList<>();
