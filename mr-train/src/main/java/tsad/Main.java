@@ -35,6 +35,10 @@ public final class Main implements Runnable {
     if (args.length > 0 && args[0].equals("prepare")) {
       return runTool(new tsad.mr.PrepareJob(), java.util.Arrays.copyOfRange(args, 1, args.length));
     }
+    if (args.length > 0 && args[0].equals("score") && java.util.Arrays.asList(args).contains("--mapreduce")) {
+      return runTool(new tsad.mr.ScoreJob(), java.util.Arrays.stream(args, 1, args.length)
+          .filter(a -> !a.equals("--mapreduce")).toArray(String[]::new));
+    }
     return execute(new CommandLine(new Main()), args);
   }
 

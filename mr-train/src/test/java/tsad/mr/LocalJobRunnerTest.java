@@ -31,8 +31,11 @@ import tsad.proto.LengthPolicy;
 import tsad.proto.PreparedData;
 import tsad.proto.WindowMode;
 
-/** The prepare job on Hadoop's local job runner: same windows and counts as the local CLI path, rejects quarantined. */
-class PrepareJobTest {
+/**
+ * The MapReduce jobs on Hadoop's local job runner: prepare gives the local path's windows and counts with
+ * rejects quarantined, training from its output gives the same model, and the score job the same scores.
+ */
+class LocalJobRunnerTest {
   @TempDir static Path dir;
   static Path input;
 
@@ -123,6 +126,58 @@ class PrepareJobTest {
     assertArrayEquals(Files.readAllBytes(dir.resolve("m-csv/model.pt")), Files.readAllBytes(dir.resolve("m-mr/model.pt")));
     assertEquals(b.provenance().getData().getRowsRejectedByReasonMap(),
         a.provenance().getData().getRowsRejectedByReasonMap(), "the prepare job's counts reach the provenance");
+  }
+
+  @Test
+  void theScoreJobGivesTheLocalScoresFromPreparedWindowsAndFromCsv() throws IOException {
+    Path model = dir.resolve("score-model");
+    assertEquals(0, MainTest.tsad("train", "--input", dir.resolve("synth/train.csv").toString(), "--model-out",
+        model.toString(), "--window", "32", "--epochs", "3", "--threads", "1", "--quiet").code());
+    Path localOut = dir.resolve("local-scores.jsonl");
+    MainTest.Run local = MainTest.tsad("score", "--model", model.toString(), "--input", input.toString(), "--output",
+        localOut.toString(), "--threads", "1");
+    assertEquals(0, local.code(), local.err());
+    Map<String, double[]> expected = scores(Files.readAllLines(localOut));
+
+    Path prepared = dir.resolve("prepared-for-score");
+    assertEquals(0, MainTest.tsad("prepare", "--input", input.toString(), "--output", prepared.toString(), "--window",
+        "32").code());
+    for (String in : List.of(prepared.toString(), input.toString())) {
+      Path out = dir.resolve("mr-scores-" + System.nanoTime());
+      MainTest.Run mr = MainTest.tsad("score", "--mapreduce", "-D", "mapreduce.input.fileinputformat.split.maxsize=4000",
+          "--model", model.toString(), "--input", in, "--output", out.toString(), "--batch-size", "16");
+      assertEquals(0, mr.code(), mr.err());
+      assertTrue(mr.out().contains("scored 120 windows"), mr.out());
+      List<String> lines = new ArrayList<>();
+      try (Stream<Path> parts = Files.list(out)) {
+        for (Path f : parts.filter(p -> p.getFileName().toString().startsWith("part-m-")).toList()) {
+          lines.addAll(Files.readAllLines(f));
+        }
+      }
+      Map<String, double[]> got = scores(lines);
+      assertEquals(expected.keySet(), got.keySet(), "every slice scored once, none twice");
+      assertEquals(120, lines.size());
+      for (String id : expected.keySet()) {
+        double e = expected.get(id)[0];
+        assertEquals(e, got.get(id)[0], 1e-6 * Math.max(1, e), id + " score (batches differ: float tolerance)");
+        assertEquals(expected.get(id)[1], got.get(id)[1], 0, id + " threshold");
+      }
+      assertTrue(lines.get(0).contains("\"model\":\"" + model + "\""), lines.get(0));
+    }
+  }
+
+  /** slice_id -> {score, threshold} from score JSON lines. */
+  private static Map<String, double[]> scores(List<String> lines) {
+    Map<String, double[]> m = new TreeMap<>();
+    java.util.regex.Pattern p = java.util.regex.Pattern.compile(
+        "\"slice_id\":\"([^\"]+)\",\"score\":([^,]+),\"threshold\":([^,]+),");
+    for (String l : lines) {
+      java.util.regex.Matcher x = p.matcher(l);
+      assertTrue(x.find(), l);
+      assertTrue(m.put(x.group(1), new double[] {Double.parseDouble(x.group(2)), Double.parseDouble(x.group(3))})
+          == null, "duplicate " + x.group(1));
+    }
+    return m;
   }
 
   private static String[] concat(String[] a, String[] b) {

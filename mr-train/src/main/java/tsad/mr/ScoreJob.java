@@ -1,0 +1,155 @@
+package tsad.mr;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.conf.Configured;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.NullWritable;
+import org.apache.hadoop.io.Text;
+import org.apache.hadoop.mapreduce.Job;
+import org.apache.hadoop.mapreduce.lib.input.FileInputFormat;
+import org.apache.hadoop.mapreduce.lib.input.SequenceFileInputFormat;
+import org.apache.hadoop.mapreduce.lib.output.FileOutputFormat;
+import org.apache.hadoop.mapreduce.lib.output.TextOutputFormat;
+import org.apache.hadoop.util.Tool;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import tsad.cli.RegistryMixin;
+import tsad.core.data.DataException;
+import tsad.proto.DataSpec;
+import tsad.registry.ModelResolver;
+
+/**
+ * {@code tsad score --mapreduce}: a map-only MapReduce job (a Hadoop Tool) that scores prepared windows, or
+ * raw CSV after running the prepare job with the model's own columns and windowing. The model URI is
+ * resolved once on the client; its bundle files travel through the distributed cache.
+ */
+@Command(name = "score --mapreduce", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "MapReduce scoring: prepared windows or CSV (local or hdfs://) -> JSON lines (or TSV) with "
+        + "slice_id, score, threshold, is_anomaly, model, version. Hadoop generic options go first.")
+public final class ScoreJob extends Configured implements Tool, Callable<Integer> {
+  static final String CACHE_PREFIX = "tsad-model.";
+  static final String MODEL = "tsad.model.uri";
+  static final String MODEL_NAME = "tsad.model.name";
+  static final String MODEL_VERSION = "tsad.model.version";
+  static final String BATCH = "tsad.score.batch";
+  static final String THREADS = "tsad.score.threads";
+  static final String FORMAT = "tsad.score.format";
+
+  @Option(names = "--model", required = true, paramLabel = "URI", description = "Bundle dir or models:/ URI.")
+  String model;
+
+  @Option(names = "--input", required = true, paramLabel = "PATH",
+      description = "Output of tsad prepare, or CSV files/directories (then prepared first with the model's settings).")
+  String input;
+
+  @Option(names = "--output", required = true, paramLabel = "DIR", description = "Output directory (must not exist).")
+  String output;
+
+  @Option(names = "--batch-size", defaultValue = "256", description = "Windows per forward pass. Default: ${DEFAULT-VALUE}.")
+  int batchSize;
+
+  @Option(names = "--threads", defaultValue = "1", description = "libtorch threads per task. Default: ${DEFAULT-VALUE}.")
+  int threads;
+
+  @Option(names = "--format", defaultValue = "jsonl", description = "jsonl or tsv. Default: ${DEFAULT-VALUE}.")
+  String format;
+
+  @Mixin
+  RegistryMixin registry;
+
+  @Override
+  public int run(String[] args) {
+    return tsad.Main.execute(new CommandLine(this), args);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Configuration conf = new Configuration(getConf());
+    MrDefaults.apply(conf);
+    ModelResolver.Resolved m = registry.resolver().resolve(model);
+    Path in = new Path(input);
+    FileSystem inFs = in.getFileSystem(conf);
+    if (!inFs.exists(in)) {
+      throw new DataException("input " + in + " does not exist");
+    }
+    if (!inFs.exists(new Path(in, PrepareJob.MANIFEST))) {
+      in = prepareCsv(conf, m.bundle().dataSpec());
+    }
+    conf.set(MODEL, model);
+    conf.set(MODEL_NAME, m.name());
+    conf.set(MODEL_VERSION, m.version());
+    conf.setInt(BATCH, batchSize);
+    conf.setInt(THREADS, threads);
+    conf.set(FORMAT, format);
+    Job job = Job.getInstance(conf, "tsad score " + model);
+    job.setJarByClass(ScoreJob.class);
+    // The bundle goes to the default file system once (content-addressed), then to every task by the cache.
+    FileSystem fs = FileSystem.get(conf);
+    Path shipped = new Path(conf.get("hadoop.tmp.dir"), "tsad-models/" + m.bundle().contentHash());
+    try (Stream<java.nio.file.Path> files = Files.list(m.dir())) {
+      for (java.nio.file.Path f : files.filter(Files::isRegularFile).toList()) {
+        Path target = new Path(shipped, f.getFileName().toString());
+        if (!fs.exists(target)) {
+          fs.copyFromLocalFile(new Path(f.toUri()), target);
+        }
+        job.addCacheFile(new URI(fs.makeQualified(target).toUri() + "#" + CACHE_PREFIX + f.getFileName()));
+      }
+    }
+    job.setInputFormatClass(SequenceFileInputFormat.class);
+    FileInputFormat.addInputPath(job, new Path(in, "part-r-*"));
+    job.setMapperClass(ScoreMapper.class);
+    job.setNumReduceTasks(0);
+    job.setOutputKeyClass(NullWritable.class);
+    job.setOutputValueClass(Text.class);
+    job.setOutputFormatClass(TextOutputFormat.class);
+    Path out = new Path(output);
+    if (out.getFileSystem(conf).exists(out)) {
+      throw new DataException("output " + out + " already exists; remove it or choose another");
+    }
+    FileOutputFormat.setOutputPath(job, out);
+    long t0 = System.nanoTime();
+    if (!job.waitForCompletion(false)) {
+      throw new DataException("score job " + job.getJobID() + " failed: " + job.getStatus().getFailureInfo());
+    }
+    long scored = job.getCounters().findCounter(ScoreMapper.COUNTERS, "scored").getValue();
+    long anomalies = job.getCounters().findCounter(ScoreMapper.COUNTERS, "anomalies").getValue();
+    System.out.printf(Locale.ROOT, "scored %d windows, %d anomalous, with %s into %s in %.1f s%n", scored, anomalies,
+        m.version().isEmpty() ? model : "models:/" + m.name() + "/" + m.version(), out, (System.nanoTime() - t0) / 1e9);
+    return 0;
+  }
+
+  /** Runs the prepare job on CSV input with the model's columns and windowing; returns the prepared dir. */
+  private Path prepareCsv(Configuration conf, DataSpec d) throws Exception {
+    Path prepared = new Path(output + "-prepared");
+    List<String> args = new ArrayList<>(List.of("--input", input, "--output", prepared.toString(),
+        "--window", Integer.toString(d.getWindowLength()), "--stride", Integer.toString(d.getStride()),
+        "--mode", d.getMode().name().toLowerCase(Locale.ROOT),
+        "--length-policy", d.getLengthPolicy().name().toLowerCase(Locale.ROOT),
+        "--slice-column", d.getSliceColumn(), "--time-column", d.getTimeColumn(),
+        "--features", String.join(",", d.getFeatureColumnsList()),
+        "--time-format", switch (d.getTimeFormat()) {
+          case ISO -> "iso";
+          case EPOCH_SECONDS -> "epoch-s";
+          case EPOCH_MILLIS -> "epoch-ms";
+          default -> "auto";
+        }));
+    PrepareJob prepare = new PrepareJob();
+    prepare.setConf(conf);
+    int code = prepare.run(args.toArray(new String[0]));
+    if (code != 0) {
+      throw new DataException("preparing " + input + " for scoring failed (exit " + code + ")");
+    }
+    return prepared;
+  }
+}
