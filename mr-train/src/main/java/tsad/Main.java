@@ -14,6 +14,9 @@ import tsad.core.data.DataException;
 /** The tsad command line: {@code tsad synth|train|score ...}; exit 0 on success, non-zero with a one-line reason. */
 @Command(name = "tsad", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Anomaly detection for time series with deep autoencoders (libtorch), on Hadoop.",
+    footer = {"", "MapReduce (Hadoop generic options -D/-files/-libjars right after the command):",
+        "  tsad prepare --help          CSV -> windows (SequenceFiles), rejects quarantined",
+        "  tsad score --mapreduce --help  score prepared windows or CSV as a MapReduce job"},
     subcommands = {SynthCommand.class, TrainCommand.class, ScoreCommand.class, EvaluateCommand.class, ModelsCommand.class,
         BenchCommand.class,
         CommandLine.HelpCommand.class})

@@ -54,6 +54,11 @@ public final class CsvMixin {
     }
   }
 
+  /** The --rejects file, or null. */
+  public Path rejectsFile() {
+    return rejects;
+  }
+
   /** A sink writing rejects to the --rejects file (JSON lines), or none; close it with {@link RejectFile#close}. */
   public RejectFile rejectFile() {
     return new RejectFile(rejects);

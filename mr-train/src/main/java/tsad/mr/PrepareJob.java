@@ -93,11 +93,14 @@ public final class PrepareJob extends Configured implements Tool, Callable<Integ
 
   @Override
   public Integer call() throws Exception {
+    if (csv.rejectsFile() != null) {
+      throw new DataException("--rejects is for the local commands; the prepare job writes every reject to "
+          + output + "/quarantine");
+    }
     Configuration conf = new Configuration(getConf());
     MrDefaults.apply(conf);
-    FileSystem fs = new Path(input.get(0)).getFileSystem(conf);
     List<Path> files = files(conf);
-    String header = firstLine(fs, files.get(0));
+    String header = firstLine(files.get(0).getFileSystem(conf), files.get(0));
     CsvOptions options = csv.options(CsvOptions.defaults());
     CsvRowParser parser = CsvRowParser.fromHeader(header, options, files.get(0).toString());
     for (Path f : files.subList(1, files.size())) {
