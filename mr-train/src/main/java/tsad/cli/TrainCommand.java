@@ -20,11 +20,9 @@ import tsad.core.window.Inputs;
 import tsad.core.window.WindowSpec;
 import tsad.proto.Aggregation;
 import tsad.proto.Architecture;
-import tsad.proto.LengthPolicy;
 import tsad.proto.ModelSpec;
 import tsad.proto.ScalerParams;
 import tsad.proto.TrainConfig;
-import tsad.proto.WindowMode;
 import tsad.registry.ModelResolver;
 import tsad.registry.ModelUri;
 import tsad.registry.TrackedTraining;
@@ -48,20 +46,8 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--arch", defaultValue = "dense", description = "dense, cnn or lstm. Default: ${DEFAULT-VALUE}.")
   String arch;
 
-  @Option(names = {"--window", "--length"}, defaultValue = "64", paramLabel = "T",
-      description = "Steps per window (slice mode: expected slice length). Default: ${DEFAULT-VALUE}.")
-  int window;
-
-  @Option(names = "--stride", paramLabel = "S", description = "Steps between window starts in window mode. Default: T/2.")
-  Integer stride;
-
-  @Option(names = "--mode", defaultValue = "slice",
-      description = "slice: each slice is one sample of T steps; window: cut series into windows. Default: ${DEFAULT-VALUE}.")
-  String mode;
-
-  @Option(names = "--length-policy", defaultValue = "reject",
-      description = "Slices whose length is not T: reject, truncate (cut longer, reject shorter) or pad (pad shorter, cut longer). Default: ${DEFAULT-VALUE}.")
-  String lengthPolicy;
+  @Mixin
+  WindowMixin windowing;
 
   @Option(names = "--epochs", defaultValue = "100", description = "Maximum epochs. Default: ${DEFAULT-VALUE}.")
   int epochs;
@@ -181,9 +167,7 @@ public final class TrainCommand implements Callable<Integer> {
         : ModelUri.of(parent.name(), parent.version());
     CsvOptions csvOptions = csv.options(parent == null ? CsvOptions.defaults()
         : Inputs.csvOptions(parent.bundle().dataSpec(), false));
-    WindowSpec spec = parent != null ? Inputs.windowSpec(parent.bundle().dataSpec())
-        : new WindowSpec(Options.mode(mode), window, stride != null ? stride : Math.max(1, window / 2),
-            Options.policy(lengthPolicy));
+    WindowSpec spec = parent != null ? Inputs.windowSpec(parent.bundle().dataSpec()) : windowing.spec();
     Architecture architecture = ModelSpecs.parseArch(arch);
     ModelSpec.Builder model = ModelSpec.newBuilder().setArch(architecture).setBatchNorm(batchNorm)
         .setDropout(dropout).setKernelSize(kernelSize).setLstmLayers(lstmLayers);
@@ -261,36 +245,9 @@ public final class TrainCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Parses --mode (shared with the MapReduce jobs). */
-  public static WindowMode mode(String s) {
-    return Options.mode(s);
-  }
-
-  /** Parses --length-policy (shared with the MapReduce jobs). */
-  public static LengthPolicy policy(String s) {
-    return Options.policy(s);
-  }
-
   /** Parsers for enum-like options with messages that list the accepted values. */
   static final class Options {
     private Options() {}
-
-    static WindowMode mode(String s) {
-      switch (s.toLowerCase(Locale.ROOT)) {
-        case "slice": return WindowMode.SLICE;
-        case "window": return WindowMode.WINDOW;
-        default: throw new DataException("unknown --mode '" + s + "'; use slice or window");
-      }
-    }
-
-    static LengthPolicy policy(String s) {
-      switch (s.toLowerCase(Locale.ROOT)) {
-        case "reject": return LengthPolicy.REJECT;
-        case "truncate": return LengthPolicy.TRUNCATE;
-        case "pad": return LengthPolicy.PAD;
-        default: throw new DataException("unknown --length-policy '" + s + "'; use reject, truncate or pad");
-      }
-    }
 
     static Aggregation aggregation(String s) {
       switch (s.toLowerCase(Locale.ROOT)) {

@@ -24,7 +24,6 @@ import org.apache.hadoop.mapreduce.CounterGroup;
 import org.apache.hadoop.mapreduce.Job;
 import org.apache.hadoop.mapreduce.lib.input.FileInputFormat;
 import org.apache.hadoop.mapreduce.lib.input.TextInputFormat;
-import org.apache.hadoop.mapreduce.lib.output.FileOutputFormat;
 import org.apache.hadoop.mapreduce.lib.output.MultipleOutputs;
 import org.apache.hadoop.mapreduce.lib.output.SequenceFileOutputFormat;
 import org.apache.hadoop.mapreduce.lib.output.TextOutputFormat;
@@ -34,7 +33,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import tsad.cli.CsvMixin;
-import tsad.cli.TrainCommand;
+import tsad.cli.WindowMixin;
 import tsad.core.data.CsvOptions;
 import tsad.core.data.CsvRowParser;
 import tsad.core.data.DataException;
@@ -66,17 +65,8 @@ public final class PrepareJob extends Configured implements Tool, Callable<Integ
   @Option(names = "--output", required = true, paramLabel = "DIR", description = "Output directory (must not exist).")
   String output;
 
-  @Option(names = {"--window", "--length"}, defaultValue = "64", paramLabel = "T", description = "Default: ${DEFAULT-VALUE}.")
-  int window;
-
-  @Option(names = "--stride", paramLabel = "S", description = "Window mode stride. Default: T/2.")
-  Integer stride;
-
-  @Option(names = "--mode", defaultValue = "slice", description = "slice or window. Default: ${DEFAULT-VALUE}.")
-  String mode;
-
-  @Option(names = "--length-policy", defaultValue = "reject", description = "reject, truncate or pad. Default: ${DEFAULT-VALUE}.")
-  String lengthPolicy;
+  @Mixin
+  WindowMixin windowing;
 
   @Option(names = "--reducers", description = "Reduce tasks. Default: -D mapreduce.job.reduces, else 1.")
   Integer reducers;
@@ -108,8 +98,7 @@ public final class PrepareJob extends Configured implements Tool, Callable<Integ
         throw new DataException(f + ": header differs from " + files.get(0) + " (" + header + ")");
       }
     }
-    WindowSpec spec = new WindowSpec(TrainCommand.mode(mode), window, stride != null ? stride : Math.max(1, window / 2),
-        TrainCommand.policy(lengthPolicy));
+    WindowSpec spec = windowing.spec();
     DataSpec data = Inputs.dataSpec(options, spec, parser.featureNames());
     conf.set(HEADER, header);
     conf.set(SPEC, Base64.getEncoder().encodeToString(data.toByteArray()));
@@ -134,15 +123,9 @@ public final class PrepareJob extends Configured implements Tool, Callable<Integ
     job.setOutputValueClass(BytesWritable.class);
     job.setOutputFormatClass(SequenceFileOutputFormat.class);
     MultipleOutputs.addNamedOutput(job, MrReports.QUARANTINE, TextOutputFormat.class, NullWritable.class, Text.class);
-    Path out = new Path(output);
-    if (out.getFileSystem(conf).exists(out)) {
-      throw new DataException("output " + out + " already exists; remove it or choose another");
-    }
-    FileOutputFormat.setOutputPath(job, out);
+    Path out = MrDefaults.newOutput(job, output);
     long t0 = System.nanoTime();
-    if (!job.waitForCompletion(false)) {
-      throw new DataException("prepare job " + job.getJobID() + " failed: " + job.getStatus().getFailureInfo());
-    }
+    MrDefaults.run(job, "prepare");
     DataSummary summary = summary(job, String.join(",", input));
     PreparedData manifest = PreparedData.newBuilder().setData(data).setSummary(summary)
         .setCreatedAtMs(System.currentTimeMillis()).build();
@@ -206,32 +189,27 @@ public final class PrepareJob extends Configured implements Tool, Callable<Integ
 
   private static DataSummary summary(Job job, String source) throws IOException {
     DataSummary.Builder b = DataSummary.newBuilder().setSource(source);
-    long rowsRejected = 0;
-    for (Counter c : job.getCounters().getGroup(MrReports.ROWS)) {
+    long[] rows = counts(job.getCounters().getGroup(MrReports.ROWS), b::putRowsRejectedByReason);
+    long[] slices = counts(job.getCounters().getGroup(MrReports.SLICES), b::putSlicesRejectedByReason);
+    return b.setRowsRead(rows[0]).setRowsUsed(rows[1]).setRowsRejected(rows[2]).setSlicesRead(slices[0])
+        .setSlicesUsed(slices[1]).setSlicesRejected(slices[2])
+        .setWindows(job.getCounters().findCounter(MrReports.WINDOWS, "made").getValue()).build();
+  }
+
+  /** {read, used, rejected} of a counter group written by {@link MrReports#count}; rejects go to {@code byReason}. */
+  private static long[] counts(CounterGroup group, java.util.function.BiConsumer<String, Long> byReason) {
+    long[] out = new long[3];
+    for (Counter c : group) {
       if (c.getName().equals("read")) {
-        b.setRowsRead(c.getValue());
+        out[0] = c.getValue();
       } else if (c.getName().equals("used")) {
-        b.setRowsUsed(c.getValue());
+        out[1] = c.getValue();
       } else if (c.getValue() > 0) {
-        b.putRowsRejectedByReason(c.getName().substring("rejected ".length()), c.getValue());
-        rowsRejected += c.getValue();
+        byReason.accept(c.getName().substring("rejected ".length()), c.getValue());
+        out[2] += c.getValue();
       }
     }
-    long slicesRejected = 0;
-    CounterGroup slices = job.getCounters().getGroup(MrReports.SLICES);
-    for (Counter c : slices) {
-      if (c.getName().equals("read")) {
-        b.setSlicesRead(c.getValue());
-      } else if (c.getName().equals("used")) {
-        b.setSlicesUsed(c.getValue());
-      } else if (c.getValue() > 0) {
-        b.putSlicesRejectedByReason(c.getName().substring("rejected ".length()), c.getValue());
-        slicesRejected += c.getValue();
-      }
-    }
-    b.setRowsRejected(rowsRejected).setSlicesRejected(slicesRejected)
-        .setWindows(job.getCounters().findCounter(MrReports.WINDOWS, "made").getValue());
-    return b.build();
+    return out;
   }
 
   /** The data spec the job was configured with. */

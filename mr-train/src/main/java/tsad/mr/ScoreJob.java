@@ -17,7 +17,6 @@ import org.apache.hadoop.io.Text;
 import org.apache.hadoop.mapreduce.Job;
 import org.apache.hadoop.mapreduce.lib.input.FileInputFormat;
 import org.apache.hadoop.mapreduce.lib.input.SequenceFileInputFormat;
-import org.apache.hadoop.mapreduce.lib.output.FileOutputFormat;
 import org.apache.hadoop.mapreduce.lib.output.TextOutputFormat;
 import org.apache.hadoop.util.Tool;
 import picocli.CommandLine;
@@ -113,15 +112,9 @@ public final class ScoreJob extends Configured implements Tool, Callable<Integer
     job.setOutputKeyClass(NullWritable.class);
     job.setOutputValueClass(Text.class);
     job.setOutputFormatClass(TextOutputFormat.class);
-    Path out = new Path(output);
-    if (out.getFileSystem(conf).exists(out)) {
-      throw new DataException("output " + out + " already exists; remove it or choose another");
-    }
-    FileOutputFormat.setOutputPath(job, out);
+    Path out = MrDefaults.newOutput(job, output);
     long t0 = System.nanoTime();
-    if (!job.waitForCompletion(false)) {
-      throw new DataException("score job " + job.getJobID() + " failed: " + job.getStatus().getFailureInfo());
-    }
+    MrDefaults.run(job, "score");
     long scored = job.getCounters().findCounter(ScoreMapper.COUNTERS, "scored").getValue();
     long anomalies = job.getCounters().findCounter(ScoreMapper.COUNTERS, "anomalies").getValue();
     System.out.printf(Locale.ROOT, "scored %d windows, %d anomalous, with %s into %s in %.1f s%n", scored, anomalies,
