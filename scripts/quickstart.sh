@@ -9,7 +9,7 @@ work="$root/.work/quickstart"
 port="${TSAD_MLFLOW_PORT:-5000}"
 mkdir -p "$work"
 echo "== build (the first run downloads libtorch through Maven, ~110 MB)"
-mvn -B -q -ntp -Dstyle.color=never -DskipTests install
+mvn -B -q -ntp -DskipTests install 2>&1 | sed "s/\x1b\[[0-9;]*m//g"   # Maven 3.8 -q still prints colour resets
 echo "== MLflow server (the first run installs mlflow into .work/venv-mlflow)"
 export MLFLOW_TRACKING_URI
 MLFLOW_TRACKING_URI="$("$root/scripts/mlflow-server.sh" start --port "$port" --data "$root/.work/mlflow")"
