@@ -167,7 +167,7 @@ class LocalJobRunnerTest {
   }
 
   /** slice_id -> {score, threshold} from score JSON lines. */
-  private static Map<String, double[]> scores(List<String> lines) {
+  static Map<String, double[]> scores(List<String> lines) {
     Map<String, double[]> m = new TreeMap<>();
     java.util.regex.Pattern p = java.util.regex.Pattern.compile(
         "\"slice_id\":\"([^\"]+)\",\"score\":([^,]+),\"threshold\":([^,]+),");

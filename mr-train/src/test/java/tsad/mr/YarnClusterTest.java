@@ -1,0 +1,116 @@
+package tsad.mr;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.hdfs.MiniDFSCluster;
+import org.apache.hadoop.mapreduce.v2.MiniMRYarnCluster;
+import org.apache.hadoop.util.ToolRunner;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tsad.MainTest;
+import tsad.core.synth.SynthConfig;
+import tsad.core.synth.SynthGenerator;
+
+/**
+ * prepare and score on a real HDFS + YARN minicluster: data on hdfs://, jobs submitted to YARN, libtorch
+ * running inside YARN containers; output checked against the local CLI.
+ */
+@Tag("minicluster")
+class YarnClusterTest {
+  @TempDir static Path dir;
+  static MiniDFSCluster dfs;
+  static MiniMRYarnCluster yarn;
+  static Configuration conf;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Configuration c = new Configuration();
+    c.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, dir.resolve("dfs").toString());
+    dfs = new MiniDFSCluster.Builder(c).numDataNodes(1).build();
+    c.set("fs.defaultFS", dfs.getFileSystem().getUri().toString());
+    c.setInt("yarn.nodemanager.resource.memory-mb", 4096);
+    c.setInt("yarn.scheduler.minimum-allocation-mb", 256);
+    for (String k : List.of("yarn.app.mapreduce.am.resource.mb", "mapreduce.map.memory.mb", "mapreduce.reduce.memory.mb")) {
+      c.setInt(k, 768);
+    }
+    c.set("yarn.app.mapreduce.am.command-opts", "-Xmx512m");
+    c.set("mapreduce.map.java.opts", "-Xmx512m");
+    c.set("mapreduce.reduce.java.opts", "-Xmx512m");
+    c.setBoolean("yarn.nodemanager.vmem-check-enabled", false);
+    c.setFloat("yarn.scheduler.capacity.maximum-am-resource-percent", 0.5f);
+    c.setLong("yarn.nodemanager.process-kill-wait.ms", 100);
+    c.setLong("yarn.nodemanager.log.retain-seconds", 1);
+    // Containers get this JVM's classpath: tsad, protobuf, JavaCPP and the libtorch natives.
+    c.set("yarn.application.classpath", System.getProperty("java.class.path"));
+    c.set("mapreduce.map.env", "OPENBLAS_NUM_THREADS=1,OMP_NUM_THREADS=1");
+    yarn = new MiniMRYarnCluster("tsad");
+    yarn.init(c);
+    yarn.start();
+    conf = new Configuration(yarn.getConfig());
+  }
+
+  @AfterAll
+  static void stop() {
+    if (yarn != null) {
+      yarn.stop();
+    }
+    if (dfs != null) {
+      dfs.shutdown();
+    }
+  }
+
+  @Test
+  void prepareAndScoreOnYarnMatchTheLocalCli() throws Exception {
+    Path local = dir.resolve("data");
+    new SynthGenerator(new SynthConfig(60, 32, 1, 0.1, 11)).writeCsv(local);
+    FileSystem fs = FileSystem.get(conf);
+    org.apache.hadoop.fs.Path in = new org.apache.hadoop.fs.Path("/data/test.csv");
+    fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(local.resolve("test.csv").toString()), in);
+    String hdfs = fs.getUri().toString();
+
+    Path model = dir.resolve("model");
+    assertEquals(0, MainTest.tsad("train", "--input", local.resolve("train.csv").toString(), "--model-out",
+        model.toString(), "--window", "32", "--epochs", "2", "--threads", "1", "--quiet").code());
+    Path localScores = dir.resolve("local.jsonl");
+    assertEquals(0, MainTest.tsad("score", "--model", model.toString(), "--input", local.resolve("test.csv").toString(),
+        "--output", localScores.toString(), "--threads", "1").code());
+
+    PrepareJob prepare = new PrepareJob();
+    assertEquals(0, ToolRunner.run(new Configuration(conf), prepare, new String[] {"--input", hdfs + "/data/test.csv",
+        "--output", hdfs + "/prepared", "--window", "32"}));
+    assertTrue(fs.exists(new org.apache.hadoop.fs.Path("/prepared/" + PrepareJob.MANIFEST)));
+    ScoreJob score = new ScoreJob();
+    assertEquals(0, ToolRunner.run(new Configuration(conf), score, new String[] {"--model", model.toString(),
+        "--input", hdfs + "/prepared", "--output", hdfs + "/scores"}));
+    List<String> lines = new ArrayList<>();
+    for (FileStatus st : fs.globStatus(new org.apache.hadoop.fs.Path("/scores/part-m-*"))) {
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(fs.open(st.getPath()), StandardCharsets.UTF_8))) {
+        r.lines().forEach(lines::add);
+      }
+    }
+    assertEquals(60, lines.size());
+    java.util.Map<String, double[]> expected = LocalJobRunnerTest.scores(Files.readAllLines(localScores));
+    java.util.Map<String, double[]> got = LocalJobRunnerTest.scores(lines);
+    assertEquals(expected.keySet(), got.keySet(), "every slice scored once on YARN");
+    for (String id : expected.keySet()) {
+      double e = expected.get(id)[0];
+      assertEquals(e, got.get(id)[0], 1e-6 * Math.max(1, e), id + ": YARN score equals the local CLI's");
+      assertEquals(expected.get(id)[1], got.get(id)[1], 0, id + " threshold");
+    }
+    assertEquals("yarn", conf.get("mapreduce.framework.name"), "the jobs ran on YARN, not the local runner");
+  }
+}
