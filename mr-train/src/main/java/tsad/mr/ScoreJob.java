@@ -67,6 +67,13 @@ public final class ScoreJob extends Configured implements Tool, Callable<Integer
   @Mixin
   RegistryMixin registry;
 
+  private Job lastJob;
+
+  /** The job of the last run (its counters), for tests and callers embedding the Tool. */
+  Job lastJob() {
+    return lastJob;
+  }
+
   @Override
   public int run(String[] args) {
     return tsad.Main.execute(new CommandLine(this), args);
@@ -114,6 +121,7 @@ public final class ScoreJob extends Configured implements Tool, Callable<Integer
     job.setOutputFormatClass(TextOutputFormat.class);
     Path out = MrDefaults.newOutput(job, output);
     long t0 = System.nanoTime();
+    lastJob = job;
     MrDefaults.run(job, "score");
     long scored = job.getCounters().findCounter(ScoreMapper.COUNTERS, "scored").getValue();
     long anomalies = job.getCounters().findCounter(ScoreMapper.COUNTERS, "anomalies").getValue();

@@ -30,6 +30,8 @@ import tsad.proto.WindowRecord;
  */
 public final class ScoreMapper extends Mapper<Text, BytesWritable, NullWritable, Text> {
   static final String COUNTERS = "tsad scoring";
+  /** Test switch: the first attempt of every task fails after writing all its output (retry tests). */
+  static final String FAIL_FIRST_ATTEMPT = "tsad.test.fail-first-attempt";
   private final List<Window> batch = new ArrayList<>();
   private final Text line = new Text();
   private Scorer scorer;
@@ -98,5 +100,8 @@ public final class ScoreMapper extends Mapper<Text, BytesWritable, NullWritable,
   @Override
   protected void cleanup(Context ctx) throws IOException, InterruptedException {
     flush(ctx);
+    if (ctx.getConfiguration().getBoolean(FAIL_FIRST_ATTEMPT, false) && ctx.getTaskAttemptID().getId() == 0) {
+      throw new IOException("injected failure of attempt " + ctx.getTaskAttemptID() + " (" + FAIL_FIRST_ATTEMPT + ")");
+    }
   }
 }

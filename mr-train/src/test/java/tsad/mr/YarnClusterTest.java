@@ -96,12 +96,7 @@ class YarnClusterTest {
     ScoreJob score = new ScoreJob();
     assertEquals(0, ToolRunner.run(new Configuration(conf), score, new String[] {"--model", model.toString(),
         "--input", hdfs + "/prepared", "--output", hdfs + "/scores"}));
-    List<String> lines = new ArrayList<>();
-    for (FileStatus st : fs.globStatus(new org.apache.hadoop.fs.Path("/scores/part-m-*"))) {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(fs.open(st.getPath()), StandardCharsets.UTF_8))) {
-        r.lines().forEach(lines::add);
-      }
-    }
+    List<String> lines = read(fs, "/scores");
     assertEquals(60, lines.size());
     java.util.Map<String, double[]> expected = LocalJobRunnerTest.scores(Files.readAllLines(localScores));
     java.util.Map<String, double[]> got = LocalJobRunnerTest.scores(lines);
@@ -112,5 +107,29 @@ class YarnClusterTest {
       assertEquals(expected.get(id)[1], got.get(id)[1], 0, id + " threshold");
     }
     assertEquals("yarn", conf.get("mapreduce.framework.name"), "the jobs ran on YARN, not the local runner");
+
+    // Every task's first attempt fails after writing all its lines; the retried attempts' output replaces it.
+    Configuration failing = new Configuration(conf);
+    failing.setBoolean(ScoreMapper.FAIL_FIRST_ATTEMPT, true);
+    ScoreJob retrying = new ScoreJob();
+    assertEquals(0, ToolRunner.run(failing, retrying, new String[] {"--model", model.toString(),
+        "--input", hdfs + "/prepared", "--output", hdfs + "/scores-retried"}));
+    long failedAttempts = retrying.lastJob().getCounters()
+        .findCounter(org.apache.hadoop.mapreduce.JobCounter.NUM_FAILED_MAPS).getValue();
+    assertTrue(failedAttempts > 0, "a map attempt really failed and was retried (" + failedAttempts + ")");
+    List<String> retried = read(fs, "/scores-retried");
+    java.util.Collections.sort(retried);
+    java.util.Collections.sort(lines);
+    assertEquals(lines, retried, "same output after retries, no duplicates from the failed attempts");
+  }
+
+  private static List<String> read(FileSystem fs, String dir) throws java.io.IOException {
+    List<String> lines = new ArrayList<>();
+    for (FileStatus st : fs.globStatus(new org.apache.hadoop.fs.Path(dir + "/part-m-*"))) {
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(fs.open(st.getPath()), StandardCharsets.UTF_8))) {
+        r.lines().forEach(lines::add);
+      }
+    }
+    return lines;
   }
 }
