@@ -1,186 +1,198 @@
 package tsad.core.synth;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
 
 /**
- * Seeded generator of labelled synthetic series: two-tone sines with random amplitude, period, phase
- * and level plus noise (features share the period and are phase-shifted, so they correlate), and five
- * kinds of planted anomaly. Same config, byte-identical files.
+ * Seeded generator of labelled synthetic series for training (all normal) and testing (normal plus five kinds of
+ * planted anomaly). The same config always gives the same slices and byte-identical files.
+ *
+ * <p>Train and test draw from separate streams, {@code Random(seed*31+1)} and {@code Random(seed*31+2)}, so the
+ * test data never depends on the training data. Within a stream slices are drawn in order, so changing N or R
+ * changes the test slices that follow; the test stream first places the anomalies, then draws the slices.
  */
 public final class SynthGenerator {
-  private static final long BASE_MS = Instant.parse("2026-01-01T00:00:00Z").toEpochMilli();
-  private static final double NOISE = 0.08;
+  /** Start of slice 0; slice k starts k hours later. */
+  static final long BASE_MILLIS = Instant.parse("2026-01-01T00:00:00Z").toEpochMilli();
+  static final long SLICE_STRIDE_MILLIS = 3_600_000L;
+  static final long STEP_MILLIS = 60_000L;
+
   private final SynthConfig cfg;
 
-  /** Creates a generator for a config. */
+  /** Creates a generator for {@code cfg}; nothing is drawn until slices are asked for. */
   public SynthGenerator(SynthConfig cfg) {
-    this.cfg = cfg;
+    this.cfg = Objects.requireNonNull(cfg, "cfg");
   }
 
-  /** The normal training slices, ids train-000001 ... */
+  /** Returns the config this generator draws from. */
+  public SynthConfig config() {
+    return cfg;
+  }
+
+  /** Returns the N normal training slices, ids {@code train-000001} onwards. */
   public List<SynthSlice> generateTrain() {
-    Random r = new Random(cfg.seed() * 31 + 1);
     List<SynthSlice> out = new ArrayList<>(cfg.slices());
-    for (int i = 0; i < cfg.slices(); i++) {
-      out.add(slice(String.format(Locale.ROOT, "train-%06d", i + 1), i, r, null));
-    }
+    drawTrain(out::add);
     return out;
   }
 
-  /** The test slices: round(R*N) anomalous at random positions, kinds cycling through all five. */
+  /**
+   * Returns the N test slices, ids {@code test-000001} onwards: exactly round(R*N) of them anomalous at seeded
+   * random positions, kinds cycling through all five so their counts differ by at most one.
+   */
   public List<SynthSlice> generateTest() {
-    Random r = new Random(cfg.seed() * 31 + 2);
-    int n = cfg.slices();
-    int anomalies = (int) Math.round(cfg.anomalyRate() * n);
-    List<Integer> idx = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      idx.add(i);
-    }
-    Collections.shuffle(idx, r);
-    AnomalyKind[] kinds = new AnomalyKind[n];
-    AnomalyKind[] all = AnomalyKind.values();
-    for (int k = 0; k < anomalies; k++) {
-      kinds[idx.get(k)] = all[k % all.length];
-    }
-    List<SynthSlice> out = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      out.add(slice(String.format(Locale.ROOT, "test-%06d", i + 1), i, r, kinds[i]));
-    }
+    List<SynthSlice> out = new ArrayList<>(cfg.slices());
+    drawTest(out::add);
     return out;
   }
 
-  /** One slice; package-private so tests can build the normal twin of an anomalous slice from the same stream. */
-  SynthSlice slice(String id, int index, Random r, AnomalyKind kind) {
-    int t = cfg.length();
-    int f = cfg.features();
-    double a = 0.8 + 0.4 * r.nextDouble();
-    double period = 14 + 8 * r.nextDouble();
-    double phase = 2 * Math.PI * r.nextDouble();
-    double phase2 = 2 * Math.PI * r.nextDouble();
-    double[] level = new double[f];
-    for (int j = 0; j < f; j++) {
-      level[j] = -0.3 + 0.6 * r.nextDouble();
-    }
-    // Segment-type anomalies cover [segStart, segEnd): length T/4..T/2, fully inside the slice.
-    int segLen = t / 4 + r.nextInt(t / 4 + 1);
-    int segStart = r.nextInt(t - segLen + 1);
-    int segEnd = segStart + segLen;
-    double fast = 2.2 + 0.8 * r.nextDouble();
-    double noiseBoost = 6 + 4 * r.nextDouble();
-    int shiftFrom = t / 4 + r.nextInt(t / 2);
-    double shift = (r.nextBoolean() ? 1 : -1) * (1.2 + 0.8 * r.nextDouble()) * a;
-    double[][] v = new double[t][f];
-    long[] times = new long[t];
-    for (int s = 0; s < t; s++) {
-      times[s] = BASE_MS + index * 3_600_000L + s * 60_000L;
-      boolean inSeg = s >= segStart && s < segEnd;
-      double p = period;
-      double arg = 2 * Math.PI * s / p;
-      if (kind == AnomalyKind.FREQUENCY_CHANGE && inSeg) {
-        // Phase-continuous speed-up: the sine keeps its value at the segment start.
-        arg = 2 * Math.PI * (segStart + (s - segStart) * fast) / p;
-      }
-      for (int j = 0; j < f; j++) {
-        double noise = NOISE * r.nextGaussian() * (kind == AnomalyKind.NOISE_BURST && inSeg ? noiseBoost : 1);
-        v[s][j] = a * Math.sin(arg + phase + 0.7 * j) + 0.3 * a * Math.sin(2 * Math.PI * s / (p / 2.7) + phase2)
-            + level[j] + noise;
-        if (kind == AnomalyKind.LEVEL_SHIFT && s >= shiftFrom) {
-          v[s][j] += shift;
-        }
-        if (kind == AnomalyKind.FLAT_LINE && inSeg && s > segStart) {
-          v[s][j] = v[segStart][j];
-        }
-      }
-    }
-    if (kind == AnomalyKind.SPIKE) {
-      int spikes = 1 + r.nextInt(3);
-      for (int k = 0; k < spikes; k++) {
-        int s = r.nextInt(t);
-        double jump = (r.nextBoolean() ? 1 : -1) * (3 + 2 * r.nextDouble()) * a;
-        for (int j = 0; j < f; j++) {
-          v[s][j] += jump;
-        }
-      }
-    }
-    return new SynthSlice(id, times, v, kind);
-  }
-
-  /** Writes train.csv, test.csv and labels.csv into {@code dir}. */
+  /**
+   * Writes {@code dir/train.csv}, {@code dir/test.csv} and {@code dir/labels.csv}, creating {@code dir}; slices
+   * are written as they are drawn, so large configs need not fit in memory.
+   */
   public void writeCsv(Path dir) throws IOException {
     Files.createDirectories(dir);
-    write(dir.resolve("train.csv"), generateTrain());
-    List<SynthSlice> test = generateTest();
-    write(dir.resolve("test.csv"), test);
-    try (BufferedWriter w = Files.newBufferedWriter(dir.resolve("labels.csv"), StandardCharsets.UTF_8)) {
-      w.write("slice_id,is_anomaly,kind\n");
-      for (SynthSlice s : test) {
-        w.write(s.sliceId() + "," + (s.isAnomaly() ? 1 : 0) + "," + (s.isAnomaly() ? s.kind().label() : "normal")
-            + "\n");
-      }
+    try (Writer w = Files.newBufferedWriter(dir.resolve("train.csv"), StandardCharsets.UTF_8)) {
+      w.write(header());
+      drawTrain(s -> writeRows(w, s));
+    }
+    try (Writer w = Files.newBufferedWriter(dir.resolve("test.csv"), StandardCharsets.UTF_8);
+        Writer labels = Files.newBufferedWriter(dir.resolve("labels.csv"), StandardCharsets.UTF_8)) {
+      w.write(header());
+      labels.write(LabelsFile.HEADER + "\n");
+      drawTest(s -> {
+        writeRows(w, s);
+        labels.write(s.sliceId() + (s.isAnomaly() ? ",1," + s.kind().label() : ",0," + LabelsFile.NORMAL) + "\n");
+      });
     }
   }
 
-  private void write(Path file, List<SynthSlice> slices) throws IOException {
-    int f = cfg.features();
-    try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-      StringBuilder header = new StringBuilder("slice_id,time");
-      for (int j = 1; j <= f; j++) {
-        header.append(f == 1 ? ",value" : ",value_" + j);
-      }
-      w.write(header.append('\n').toString());
-      StringBuilder sb = new StringBuilder();
-      for (SynthSlice s : slices) {
-        for (int i = 0; i < s.epochMillis().length; i++) {
-          sb.setLength(0);
-          sb.append(s.sliceId()).append(',').append(Instant.ofEpochMilli(s.epochMillis()[i]));
-          for (int j = 0; j < f; j++) {
-            sb.append(',').append(String.format(Locale.ROOT, "%.6f", s.values()[i][j]));
-          }
-          w.write(sb.append('\n').toString());
-        }
-      }
-    }
-  }
-
-  /** Reads labels.csv into slice id → anomalous. */
+  /** Reads a labels.csv into slice id to is-anomaly, in file order; see {@link #readKinds} for the checks. */
   public static Map<String, Boolean> readLabels(Path labelsCsv) throws IOException {
-    Map<String, Boolean> out = new LinkedHashMap<>();
-    readRows(labelsCsv).forEach((id, f) -> out.put(id, f[1].equals("1")));
-    return out;
+    return LabelsFile.readLabels(labelsCsv);
   }
 
-  /** Reads labels.csv into slice id → kind ("normal" or an anomaly label). */
+  /**
+   * Reads a labels.csv into slice id to kind ({@code normal} or an {@link AnomalyKind#label()}), in file order.
+   * Throws NoSuchFileException for a missing file and IllegalArgumentException naming the file and line for a
+   * wrong header, a short row, an is_anomaly other than 0/1, an unknown kind, a kind contradicting is_anomaly,
+   * or a repeated slice id.
+   */
   public static Map<String, String> readKinds(Path labelsCsv) throws IOException {
-    Map<String, String> out = new LinkedHashMap<>();
-    readRows(labelsCsv).forEach((id, f) -> out.put(id, f[2]));
-    return out;
+    return LabelsFile.readKinds(labelsCsv);
   }
 
-  private static Map<String, String[]> readRows(Path labelsCsv) throws IOException {
-    List<String> lines = Files.readAllLines(labelsCsv, StandardCharsets.UTF_8);
-    if (lines.isEmpty() || !lines.get(0).equals("slice_id,is_anomaly,kind")) {
-      throw new IllegalArgumentException(labelsCsv + ": expected the header slice_id,is_anomaly,kind");
+  /**
+   * The test slice at 0-based {@code index} as drawn from the test stream but with {@code kind} planted (null
+   * gives the slice's normal twin). Replays the stream up to the slice, so it costs O(index); for tests.
+   */
+  SynthSlice testSlice(int index, AnomalyKind kind) {
+    Random r = testStream();
+    AnomalyKind[] kinds = placeAnomalies(r);
+    for (int i = 0; i < index; i++) {
+      SliceSynth.make(id("test", i), times(i), cfg.features(), r, kinds[i]);
     }
-    Map<String, String[]> out = new LinkedHashMap<>();
-    for (int i = 1; i < lines.size(); i++) {
-      String[] f = lines.get(i).split(",", -1);
-      if (f.length != 3 || !(f[1].equals("0") || f[1].equals("1"))) {
-        throw new IllegalArgumentException(labelsCsv + ":" + (i + 1) + ": malformed label row '" + lines.get(i) + "'");
+    return SliceSynth.make(id("test", index), times(index), cfg.features(), r, kind);
+  }
+
+  /** The planted kind of every test slice (null for normal). */
+  AnomalyKind[] testKinds() {
+    return placeAnomalies(testStream());
+  }
+
+  /** Receives slices as they are drawn; generic in what it throws so collecting into a list throws nothing. */
+  private interface Sink<E extends Exception> {
+    void accept(SynthSlice slice) throws E;
+  }
+
+  private <E extends Exception> void drawTrain(Sink<E> sink) throws E {
+    Random r = new Random(cfg.seed() * 31 + 1);
+    for (int i = 0; i < cfg.slices(); i++) {
+      sink.accept(SliceSynth.make(id("train", i), times(i), cfg.features(), r, null));
+    }
+  }
+
+  private <E extends Exception> void drawTest(Sink<E> sink) throws E {
+    Random r = testStream();
+    AnomalyKind[] kinds = placeAnomalies(r);
+    for (int i = 0; i < cfg.slices(); i++) {
+      sink.accept(SliceSynth.make(id("test", i), times(i), cfg.features(), r, kinds[i]));
+    }
+  }
+
+  private Random testStream() {
+    return new Random(cfg.seed() * 31 + 2);
+  }
+
+  /** Shuffles the positions with {@code r} and gives the first round(R*N) of them the kinds in turn. */
+  private AnomalyKind[] placeAnomalies(Random r) {
+    int n = cfg.slices();
+    int anomalies = (int) Math.round(cfg.anomalyRate() * n);
+    List<Integer> order = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      order.add(i);
+    }
+    // Collections.shuffle's algorithm is specified in its Javadoc, so positions are stable across JDKs.
+    Collections.shuffle(order, r);
+    AnomalyKind[] all = AnomalyKind.values();
+    AnomalyKind[] kinds = new AnomalyKind[n];
+    for (int k = 0; k < anomalies; k++) {
+      kinds[order.get(k)] = all[k % all.length];
+    }
+    return kinds;
+  }
+
+  private static String id(String prefix, int index) {
+    return String.format(Locale.ROOT, "%s-%06d", prefix, index + 1);
+  }
+
+  private long[] times(int index) {
+    long[] times = new long[cfg.length()];
+    long start = BASE_MILLIS + index * SLICE_STRIDE_MILLIS;
+    for (int s = 0; s < times.length; s++) {
+      times[s] = start + s * STEP_MILLIS;
+    }
+    return times;
+  }
+
+  private String header() {
+    StringBuilder h = new StringBuilder("slice_id,time");
+    if (cfg.features() == 1) {
+      h.append(",value");
+    } else {
+      for (int j = 1; j <= cfg.features(); j++) {
+        h.append(",value_").append(j);
       }
-      out.put(f[0], f);
     }
-    return out;
+    return h.append('\n').toString();
+  }
+
+  private static void writeRows(Writer w, SynthSlice s) throws IOException {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < s.epochMillis().length; i++) {
+      sb.setLength(0);
+      sb.append(s.sliceId()).append(',').append(Instant.ofEpochMilli(s.epochMillis()[i]));
+      for (double v : s.values()[i]) {
+        sb.append(',').append(format(v));
+      }
+      w.write(sb.append('\n').toString());
+    }
+  }
+
+  /** Six decimals in Locale.ROOT; a value that rounds to zero is written as 0.000000, never -0.000000. */
+  static String format(double v) {
+    String text = String.format(Locale.ROOT, "%.6f", v);
+    return text.equals("-0.000000") ? "0.000000" : text;
   }
 }
