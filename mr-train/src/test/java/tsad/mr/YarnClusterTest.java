@@ -13,8 +13,6 @@ import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.hdfs.MiniDFSCluster;
-import org.apache.hadoop.mapreduce.v2.MiniMRYarnCluster;
 import org.apache.hadoop.util.ToolRunner;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,44 +30,21 @@ import tsad.core.synth.SynthGenerator;
 @Tag("minicluster")
 class YarnClusterTest {
   @TempDir static Path dir;
-  static MiniDFSCluster dfs;
-  static MiniMRYarnCluster yarn;
+  static MiniCluster cluster;
   static Configuration conf;
 
   @BeforeAll
   static void start() throws Exception {
-    Configuration c = new Configuration();
-    c.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, dir.resolve("dfs").toString());
-    dfs = new MiniDFSCluster.Builder(c).numDataNodes(1).build();
-    c.set("fs.defaultFS", dfs.getFileSystem().getUri().toString());
-    c.setInt("yarn.nodemanager.resource.memory-mb", 4096);
-    c.setInt("yarn.scheduler.minimum-allocation-mb", 256);
-    for (String k : List.of("yarn.app.mapreduce.am.resource.mb", "mapreduce.map.memory.mb", "mapreduce.reduce.memory.mb")) {
-      c.setInt(k, 768);
-    }
-    c.set("yarn.app.mapreduce.am.command-opts", "-Xmx512m");
-    c.set("mapreduce.map.java.opts", "-Xmx512m");
-    c.set("mapreduce.reduce.java.opts", "-Xmx512m");
-    c.setBoolean("yarn.nodemanager.vmem-check-enabled", false);
-    c.setFloat("yarn.scheduler.capacity.maximum-am-resource-percent", 0.5f);
-    c.setLong("yarn.nodemanager.process-kill-wait.ms", 100);
-    c.setLong("yarn.nodemanager.log.retain-seconds", 1);
-    // Containers get this JVM's classpath: tsad, protobuf, JavaCPP and the libtorch natives.
-    c.set("yarn.application.classpath", System.getProperty("java.class.path"));
-    c.set("mapreduce.map.env", "OPENBLAS_NUM_THREADS=1,OMP_NUM_THREADS=1");
-    yarn = new MiniMRYarnCluster("tsad");
-    yarn.init(c);
-    yarn.start();
-    conf = new Configuration(yarn.getConfig());
+    // Containers get this JVM's classpath: tsad, protobuf, JavaCPP and the libtorch natives (JobJarIT proves
+    // the job jar instead).
+    cluster = new MiniCluster(dir, System.getProperty("java.class.path"));
+    conf = cluster.conf();
   }
 
   @AfterAll
   static void stop() {
-    if (yarn != null) {
-      yarn.stop();
-    }
-    if (dfs != null) {
-      dfs.shutdown();
+    if (cluster != null) {
+      cluster.close();
     }
   }
 

@@ -1,0 +1,59 @@
+package tsad.mr;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.hdfs.MiniDFSCluster;
+import org.apache.hadoop.mapreduce.v2.MiniMRYarnCluster;
+
+/**
+ * A real HDFS + YARN in the test JVM (MiniDFSCluster + MiniMRYarnCluster) with the settings that start it in
+ * ~15 s on 2 cores and give containers 512 MB heaps; the container classpath is the caller's choice.
+ */
+final class MiniCluster implements AutoCloseable {
+  private final MiniDFSCluster dfs;
+  private final MiniMRYarnCluster yarn;
+
+  /** Starts both clusters with their data under {@code dir}; containers run with {@code containerClasspath}. */
+  MiniCluster(Path dir, String containerClasspath) throws Exception {
+    Configuration c = new Configuration();
+    c.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, dir.resolve("dfs").toString());
+    dfs = new MiniDFSCluster.Builder(c).numDataNodes(1).build();
+    c.set("fs.defaultFS", dfs.getFileSystem().getUri().toString());
+    c.setInt("yarn.nodemanager.resource.memory-mb", 4096);
+    c.setInt("yarn.scheduler.minimum-allocation-mb", 256);
+    for (String k : List.of("yarn.app.mapreduce.am.resource.mb", "mapreduce.map.memory.mb", "mapreduce.reduce.memory.mb")) {
+      c.setInt(k, 768);
+    }
+    c.set("yarn.app.mapreduce.am.command-opts", "-Xmx512m");
+    c.set("mapreduce.map.java.opts", "-Xmx512m");
+    c.set("mapreduce.reduce.java.opts", "-Xmx512m");
+    c.setBoolean("yarn.nodemanager.vmem-check-enabled", false);
+    c.setFloat("yarn.scheduler.capacity.maximum-am-resource-percent", 0.5f);
+    c.setLong("yarn.nodemanager.process-kill-wait.ms", 100);
+    c.setLong("yarn.nodemanager.log.retain-seconds", 1);
+    c.set("yarn.application.classpath", containerClasspath);
+    c.set("mapreduce.map.env", "OPENBLAS_NUM_THREADS=1,OMP_NUM_THREADS=1");
+    c.set("mapreduce.reduce.env", "OPENBLAS_NUM_THREADS=1,OMP_NUM_THREADS=1");
+    yarn = new MiniMRYarnCluster("tsad");
+    yarn.init(c);
+    yarn.start();
+  }
+
+  /** A client configuration that submits to this YARN and uses this HDFS as the default file system. */
+  Configuration conf() {
+    return new Configuration(yarn.getConfig());
+  }
+
+  /** The HDFS file system. */
+  FileSystem fs() throws java.io.IOException {
+    return FileSystem.get(conf());
+  }
+
+  @Override
+  public void close() {
+    yarn.stop();
+    dfs.shutdown();
+  }
+}
