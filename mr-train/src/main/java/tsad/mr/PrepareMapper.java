@@ -8,11 +8,12 @@ import org.apache.hadoop.mapreduce.lib.input.FileSplit;
 import org.apache.hadoop.mapreduce.lib.output.MultipleOutputs;
 import tsad.core.data.CsvRowParser;
 import tsad.core.data.DataReport;
+import tsad.core.data.RejectSink;
 import tsad.core.window.Inputs;
 import tsad.proto.DataSpec;
 
 /** Parses CSV lines with the one CSV row parser; good rows go to the secondary sort, bad ones to quarantine. */
-public final class PrepareMapper extends Mapper<LongWritable, Text, SliceTimeKey, RowWritable> {
+public class PrepareMapper extends Mapper<LongWritable, Text, SliceTimeKey, RowWritable> {
   private final SliceTimeKey key = new SliceTimeKey();
   private final RowWritable row = new RowWritable();
   private CsvRowParser parser;
@@ -28,8 +29,7 @@ public final class PrepareMapper extends Mapper<LongWritable, Text, SliceTimeKey
     file = ((FileSplit) ctx.getInputSplit()).getPath().toString();
     parser = CsvRowParser.fromHeader(header, Inputs.csvOptions(spec, ctx.getConfiguration()
         .getBoolean(PrepareJob.STRICT, false)), file + " byte");
-    mos = new MultipleOutputs<>(ctx);
-    report = new DataReport(MrReports.quarantine(mos));
+    report = new DataReport(quarantine(ctx));
   }
 
   @Override
@@ -40,13 +40,21 @@ public final class PrepareMapper extends Mapper<LongWritable, Text, SliceTimeKey
     }
     CsvRowParser.Row r = parser.parse(line, offset.get(), report);
     if (r != null) {
-      ctx.write(key.set(r.sliceId(), r.timeMs(), file, offset.get()), row.set(r.values()));
+      ctx.write(key.set(r.sliceId(), r.timeMs(), file, offset.get()), row.set(r.timeMs(), r.values()));
     }
   }
 
   @Override
   protected void cleanup(Context ctx) throws IOException, InterruptedException {
     MrReports.count(report, ctx);
-    mos.close();
+    if (mos != null) {
+      mos.close();
+    }
+  }
+
+  /** Where this task's rejects go: the quarantine named output (the MRUnit tests collect them instead). */
+  RejectSink quarantine(Context ctx) {
+    mos = new MultipleOutputs<>(ctx);
+    return MrReports.quarantine(mos);
   }
 }

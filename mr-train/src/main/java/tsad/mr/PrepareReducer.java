@@ -6,6 +6,7 @@ import org.apache.hadoop.io.Text;
 import org.apache.hadoop.mapreduce.Reducer;
 import org.apache.hadoop.mapreduce.lib.output.MultipleOutputs;
 import tsad.core.data.DataReport;
+import tsad.core.data.RejectSink;
 import tsad.core.data.SeriesBuilder;
 import tsad.core.window.Inputs;
 import tsad.core.window.Window;
@@ -16,7 +17,7 @@ import tsad.proto.DataSpec;
  * Receives one slice's rows in time order, builds the series (duplicate timestamps counted) and its
  * windows with the one window builder, and writes each window as a protobuf WindowRecord.
  */
-public final class PrepareReducer extends Reducer<SliceTimeKey, RowWritable, Text, BytesWritable> {
+public class PrepareReducer extends Reducer<SliceTimeKey, RowWritable, Text, BytesWritable> {
   private final Text outKey = new Text();
   private final BytesWritable outValue = new BytesWritable();
   private WindowBuilder builder;
@@ -31,20 +32,19 @@ public final class PrepareReducer extends Reducer<SliceTimeKey, RowWritable, Tex
     builder = new WindowBuilder(Inputs.windowSpec(spec));
     features = spec.getFeatureColumnsCount();
     strict = ctx.getConfiguration().getBoolean(PrepareJob.STRICT, false);
-    mos = new MultipleOutputs<>(ctx);
-    report = new DataReport(MrReports.quarantine(mos));
+    report = new DataReport(quarantine(ctx));
   }
 
   @Override
   protected void reduce(SliceTimeKey key, Iterable<RowWritable> rows, Context ctx)
       throws IOException, InterruptedException {
-    // The grouping comparator hands all rows of one slice; the key object advances with each value.
+    // The grouping comparator hands all rows of one slice, sorted by (time, file, offset) by the secondary sort.
     SeriesBuilder series = null;
     for (RowWritable r : rows) {
       if (series == null) {
         series = new SeriesBuilder(key.slice(), features);
       }
-      series.add(key.timeMs(), r.values());
+      series.add(r.timeMs(), r.values());
     }
     if (series == null) {
       return;
@@ -60,6 +60,14 @@ public final class PrepareReducer extends Reducer<SliceTimeKey, RowWritable, Tex
   @Override
   protected void cleanup(Context ctx) throws IOException, InterruptedException {
     MrReports.count(report, ctx);
-    mos.close();
+    if (mos != null) {
+      mos.close();
+    }
+  }
+
+  /** Where this task's rejects go: the quarantine named output (the MRUnit tests collect them instead). */
+  RejectSink quarantine(Context ctx) {
+    mos = new MultipleOutputs<>(ctx);
+    return MrReports.quarantine(mos);
   }
 }

@@ -1,0 +1,158 @@
+package tsad.mr;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.io.BytesWritable;
+import org.apache.hadoop.io.LongWritable;
+import org.apache.hadoop.io.Text;
+import org.apache.hadoop.mrunit.mapreduce.MapDriver;
+import org.apache.hadoop.mrunit.mapreduce.MapReduceDriver;
+import org.apache.hadoop.mrunit.mapreduce.ReduceDriver;
+import org.apache.hadoop.mrunit.types.Pair;
+import org.junit.jupiter.api.Test;
+import tsad.core.data.CsvOptions;
+import tsad.core.data.RejectSink;
+import tsad.core.window.Inputs;
+import tsad.core.window.WindowSpec;
+import tsad.proto.LengthPolicy;
+import tsad.proto.WindowMode;
+import tsad.proto.WindowRecord;
+
+/**
+ * MRUnit tests of the prepare job's mapper and reducer: parsing and quarantine in the mapper, the secondary sort
+ * (rows arriving out of time order leave the reducer as windows in time order, the first duplicate in file order
+ * kept), and the rejects of the reducer, each with its counters.
+ */
+class PrepareMrUnitTest {
+  static final String HEADER = "slice_id,time,value";
+
+  /** A mapper whose quarantine is a list, so a test can read what was quarantined and why. */
+  static final class Mapper extends PrepareMapper {
+    final List<String> quarantined = new ArrayList<>();
+
+    @Override
+    RejectSink quarantine(Context ctx) {
+      return (where, reason, detail, record) -> quarantined.add(reason.label() + "\t" + record);
+    }
+  }
+
+  /** A reducer whose quarantine is a list. */
+  static final class Reducer extends PrepareReducer {
+    final List<String> quarantined = new ArrayList<>();
+
+    @Override
+    RejectSink quarantine(Context ctx) {
+      return (where, reason, detail, record) -> quarantined.add(reason.label() + "\t" + where);
+    }
+  }
+
+  /** The job configuration the prepare Tool would set: header, data spec (slice mode, T=4), lenient. */
+  static void configure(Configuration conf) {
+    conf.set(PrepareJob.HEADER, HEADER);
+    conf.set(PrepareJob.SPEC, Base64.getEncoder().encodeToString(Inputs.dataSpec(CsvOptions.defaults(),
+        new WindowSpec(WindowMode.SLICE, 4, 2, LengthPolicy.REJECT), List.of("value")).toByteArray()));
+    conf.setBoolean(PrepareJob.STRICT, false);
+  }
+
+  static Text line(String s) {
+    return new Text(s);
+  }
+
+  static String t(int minute) {
+    return String.format("2026-01-01T00:%02d:00Z", minute);
+  }
+
+  @Test
+  void mapperKeysRowsBySliceAndTimeAndQuarantinesBadRows() throws IOException {
+    Mapper m = new Mapper();
+    MapDriver<LongWritable, Text, SliceTimeKey, RowWritable> d = MapDriver.newMapDriver(m);
+    configure(d.getConfiguration());
+    d.withInput(new LongWritable(0), line(HEADER))
+        .withInput(new LongWritable(20), line("a," + t(2) + ",1.5"))
+        .withInput(new LongWritable(45), line("a," + t(1) + ",NaN"))
+        .withInput(new LongWritable(70), line("only-two,fields"))
+        .withInput(new LongWritable(90), line("b,not-a-time,3"));
+    List<Pair<SliceTimeKey, RowWritable>> out = d.run();
+    assertEquals(1, out.size(), "the header is skipped, three bad rows are quarantined");
+    assertEquals("a", out.get(0).getFirst().slice());
+    assertEquals(java.time.Instant.parse(t(2)).toEpochMilli(), out.get(0).getFirst().timeMs());
+    assertEquals(out.get(0).getFirst().timeMs(), out.get(0).getSecond().timeMs());
+    assertArrayEquals(new float[] {1.5f}, out.get(0).getSecond().values());
+    assertEquals(3, m.quarantined.size(), m.quarantined.toString());
+    assertTrue(m.quarantined.contains("non_finite\ta," + t(1) + ",NaN"), m.quarantined.toString());
+    assertTrue(m.quarantined.contains("malformed_row\tonly-two,fields"), m.quarantined.toString());
+    assertTrue(m.quarantined.stream().anyMatch(q -> q.endsWith("\tb,not-a-time,3")), m.quarantined.toString());
+    assertEquals(4, d.getCounters().findCounter(MrReports.ROWS, "read").getValue(), "4 data rows, header not counted");
+    assertEquals(0, d.getCounters().findCounter(MrReports.ROWS, "used").getValue(),
+        "rows count as used only when the reducer puts them in a window");
+    assertEquals(1, d.getCounters().findCounter(MrReports.ROWS, "rejected non_finite").getValue());
+    assertEquals(1, d.getCounters().findCounter(MrReports.ROWS, "rejected malformed_row").getValue());
+  }
+
+  @Test
+  void secondarySortTurnsOutOfOrderRowsIntoTimeOrderedWindows() throws IOException {
+    Mapper m = new Mapper();
+    Reducer r = new Reducer();
+    MapReduceDriver<LongWritable, Text, SliceTimeKey, RowWritable, Text, BytesWritable> d =
+        MapReduceDriver.newMapReduceDriver(m, r);
+    configure(d.getConfiguration());
+    d.withKeyGroupingComparator(new SliceTimeKey.SliceGroupingComparator());
+    // Slice b's rows arrive in reverse time order, interleaved with slice a's; a has a later duplicate of minute 2.
+    String[] rows = {"b," + t(3) + ",13", "a," + t(2) + ",2", "b," + t(2) + ",12", "a," + t(0) + ",0",
+        "b," + t(1) + ",11", "a," + t(3) + ",3", "b," + t(0) + ",10", "a," + t(1) + ",1", "a," + t(2) + ",99"};
+    d.withInput(new LongWritable(0), line(HEADER));
+    for (int i = 0; i < rows.length; i++) {
+      d.withInput(new LongWritable(100 + i * 20), line(rows[i]));
+    }
+    List<Pair<Text, BytesWritable>> out = d.run();
+    assertEquals(2, out.size(), "one window per slice");
+    for (Pair<Text, BytesWritable> p : out) {
+      WindowRecord w = WindowRecord.parseFrom(java.util.Arrays.copyOf(p.getSecond().getBytes(),
+          p.getSecond().getLength()));
+      float base = w.getSeriesId().equals("a") ? 0 : 10;
+      assertEquals(List.of(base, base + 1, base + 2, base + 3), w.getValuesList(),
+          w.getSeriesId() + ": values in time order, the first row of minute 2 in file order kept");
+      assertEquals(java.time.Instant.parse(t(0)).toEpochMilli(), w.getStartTimeMs());
+    }
+    assertEquals(List.of("duplicate_timestamp\ta"), r.quarantined.stream().map(q -> q.substring(0,
+        q.indexOf('\t') + 2)).toList(), r.quarantined.toString());
+    assertEquals(2, d.getCounters().findCounter(MrReports.WINDOWS, "made").getValue());
+    assertEquals(1, d.getCounters().findCounter(MrReports.ROWS, "rejected duplicate_timestamp").getValue());
+  }
+
+  @Test
+  void reducerQuarantinesShortSlicesWithTheirRowCount() throws IOException {
+    Reducer r = new Reducer();
+    ReduceDriver<SliceTimeKey, RowWritable, Text, BytesWritable> d = ReduceDriver.newReduceDriver(r);
+    configure(d.getConfiguration());
+    List<RowWritable> values = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      values.add(new RowWritable().set(java.time.Instant.parse(t(i)).toEpochMilli(), new float[] {i}));
+    }
+    d.withInput(new SliceTimeKey().set("short", java.time.Instant.parse(t(0)).toEpochMilli(), "f", 0), values);
+    assertTrue(d.run().isEmpty(), "a 3-step slice makes no 4-step window under the reject policy");
+    assertEquals(List.of("too_short\tshort", "in_rejected_slice\tshort"), r.quarantined,
+        "the slice and its rows are both quarantined");
+    assertEquals(1, d.getCounters().findCounter(MrReports.SLICES, "rejected too_short").getValue());
+    assertEquals(3, d.getCounters().findCounter(MrReports.ROWS, "rejected in_rejected_slice").getValue(),
+        "the slice's rows are counted as rejected, not lost");
+  }
+
+  @Test
+  void partitionerSendsEverySliceToOneReducerWhateverTheTime() {
+    SliceTimeKey.SlicePartitioner p = new SliceTimeKey.SlicePartitioner();
+    for (String slice : List.of("a", "device-17", "zz")) {
+      int first = p.getPartition(new SliceTimeKey().set(slice, 0, "f", 0), null, 7);
+      for (long time = 1; time < 50; time += 7) {
+        assertEquals(first, p.getPartition(new SliceTimeKey().set(slice, time * 60_000, "g", time), null, 7));
+      }
+    }
+  }
+}
