@@ -17,6 +17,7 @@ import org.apache.hadoop.io.Text;
 import org.apache.hadoop.mapreduce.Job;
 import org.apache.hadoop.mapreduce.lib.input.FileInputFormat;
 import org.apache.hadoop.mapreduce.lib.input.SequenceFileInputFormat;
+import org.apache.hadoop.mapreduce.lib.output.MultipleOutputs;
 import org.apache.hadoop.mapreduce.lib.output.TextOutputFormat;
 import org.apache.hadoop.util.Tool;
 import picocli.CommandLine;
@@ -119,14 +120,20 @@ public final class ScoreJob extends Configured implements Tool, Callable<Integer
     job.setOutputKeyClass(NullWritable.class);
     job.setOutputValueClass(Text.class);
     job.setOutputFormatClass(TextOutputFormat.class);
+    MultipleOutputs.addNamedOutput(job, MrReports.QUARANTINE, TextOutputFormat.class, NullWritable.class, Text.class);
     Path out = MrDefaults.newOutput(job, output);
     long t0 = System.nanoTime();
     lastJob = job;
     MrDefaults.run(job, "score");
     long scored = job.getCounters().findCounter(ScoreMapper.COUNTERS, "scored").getValue();
     long anomalies = job.getCounters().findCounter(ScoreMapper.COUNTERS, "anomalies").getValue();
+    long rejected = job.getCounters().findCounter(ScoreMapper.COUNTERS, "rejected").getValue();
     System.out.printf(Locale.ROOT, "scored %d windows, %d anomalous, with %s into %s in %.1f s%n", scored, anomalies,
         m.version().isEmpty() ? model : "models:/" + m.name() + "/" + m.version(), out, (System.nanoTime() - t0) / 1e9);
+    if (rejected > 0) {
+      System.err.printf(Locale.ROOT, "rejected %d windows that cannot be scored: see %s/%s%n", rejected, out,
+          MrReports.QUARANTINE);
+    }
     return 0;
   }
 

@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -14,8 +15,13 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.BytesWritable;
 import org.apache.hadoop.io.NullWritable;
 import org.apache.hadoop.io.Text;
+import org.apache.hadoop.mapreduce.Counter;
 import org.apache.hadoop.mapreduce.Mapper;
+import org.apache.hadoop.mapreduce.lib.output.MultipleOutputs;
+import com.google.protobuf.InvalidProtocolBufferException;
 import tsad.core.bundle.ModelBundle;
+import tsad.core.data.RejectReason;
+import tsad.core.data.RejectSink;
 import tsad.core.model.TorchRuntime;
 import tsad.core.score.ScoreFormat;
 import tsad.core.score.ScoreResult;
@@ -27,8 +33,10 @@ import tsad.proto.WindowRecord;
 /**
  * Scores prepared windows: loads the bundle once per task from the distributed cache (verifying every
  * sha256), scores in batches under one native scope per batch, writes one JSON line (or TSV row) per window.
+ * A record that cannot be scored (unreadable, or another window shape than the model's) is counted as rejected
+ * and written to the quarantine output with its reason.
  */
-public final class ScoreMapper extends Mapper<Text, BytesWritable, NullWritable, Text> {
+public class ScoreMapper extends Mapper<Text, BytesWritable, NullWritable, Text> {
   static final String COUNTERS = "tsad scoring";
   /** Test switch: the first attempt of every task fails after writing all its output (retry tests). */
   static final String FAIL_FIRST_ATTEMPT = "tsad.test.fail-first-attempt";
@@ -40,6 +48,13 @@ public final class ScoreMapper extends Mapper<Text, BytesWritable, NullWritable,
   private boolean tsv;
   private String[] features;
   private String[] extra;
+  private Counter scored;
+  private Counter anomalies;
+  private Counter rejected;
+  private int steps;
+  private int featureCount;
+  private MultipleOutputs<NullWritable, Text> mos;
+  private RejectSink quarantine;
 
   @Override
   protected void setup(Context ctx) throws IOException {
@@ -64,6 +79,11 @@ public final class ScoreMapper extends Mapper<Text, BytesWritable, NullWritable,
       }
     });
     scorer = bundle.newScorer();
+    scored = ctx.getCounter(COUNTERS, "scored");
+    anomalies = ctx.getCounter(COUNTERS, "anomalies");
+    rejected = ctx.getCounter(COUNTERS, "rejected");
+    steps = bundle.dataSpec().getWindowLength();
+    featureCount = bundle.dataSpec().getFeatureColumnsCount();
     batchSize = conf.getInt(ScoreJob.BATCH, 256);
     windowMode = bundle.dataSpec().getMode() == WindowMode.WINDOW;
     tsv = "tsv".equals(conf.get(ScoreJob.FORMAT));
@@ -75,31 +95,61 @@ public final class ScoreMapper extends Mapper<Text, BytesWritable, NullWritable,
 
   @Override
   protected void map(Text key, BytesWritable value, Context ctx) throws IOException, InterruptedException {
-    Window w = Window.fromProto(WindowRecord.parseFrom(java.util.Arrays.copyOf(value.getBytes(), value.getLength())));
+    Window w;
+    try {
+      w = Window.fromProto(WindowRecord.parseFrom(ByteBuffer.wrap(value.getBytes(), 0, value.getLength())));
+    } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
+      reject(ctx, RejectReason.UNREADABLE_WINDOW, key, e.getMessage());
+      return;
+    }
+    if (w.steps() != steps || w.features() != featureCount) {
+      reject(ctx, RejectReason.WRONG_SHAPE, key, "window is " + w.steps() + "x" + w.features() + ", the model takes " + steps
+          + "x" + featureCount + " (prepared with other settings?)");
+      return;
+    }
     batch.add(w);
     if (batch.size() >= batchSize) {
       flush(ctx);
     }
   }
 
+  /** Counts a record that cannot be scored and quarantines it with its reason: nothing vanishes. */
+  private void reject(Context ctx, RejectReason reason, Text key, String detail) {
+    rejected.increment(1);
+    if (quarantine == null) {
+      quarantine = quarantine(ctx);
+    }
+    quarantine.reject(key.toString(), reason, String.valueOf(detail), "-");
+  }
+
+  /** Where this task's rejects go: the quarantine named output (the MRUnit tests collect them instead). */
+  RejectSink quarantine(Context ctx) {
+    mos = new MultipleOutputs<>(ctx);
+    return MrReports.quarantine(mos);
+  }
+
   private void flush(Context ctx) throws IOException, InterruptedException {
     if (batch.isEmpty()) {
       return;
     }
+    long flagged = 0;
     for (ScoreResult r : scorer.score(batch, batchSize, false)) {
       line.set(tsv ? ScoreFormat.tsv(r) : ScoreFormat.json(r, windowMode, features, extra));
       ctx.write(NullWritable.get(), line);
-      ctx.getCounter(COUNTERS, "scored").increment(1);
-      if (r.isAnomaly()) {
-        ctx.getCounter(COUNTERS, "anomalies").increment(1);
-      }
+      flagged += r.isAnomaly() ? 1 : 0;
     }
+    // Counters once per batch: a counter lookup per window was a measurable share of the per-window cost.
+    scored.increment(batch.size());
+    anomalies.increment(flagged);
     batch.clear();
   }
 
   @Override
   protected void cleanup(Context ctx) throws IOException, InterruptedException {
     flush(ctx);
+    if (mos != null) {
+      mos.close();
+    }
     if (ctx.getConfiguration().getBoolean(FAIL_FIRST_ATTEMPT, false) && ctx.getTaskAttemptID().getId() == 0) {
       throw new IOException("injected failure of attempt " + ctx.getTaskAttemptID() + " (" + FAIL_FIRST_ATTEMPT + ")");
     }

@@ -27,7 +27,11 @@ public enum RejectReason {
   /** A slice shorter than the window length. */
   TOO_SHORT,
   /** A slice longer than the window length under the reject policy. */
-  TOO_LONG;
+  TOO_LONG,
+  /** A prepared window record that does not parse (a damaged file). */
+  UNREADABLE_WINDOW,
+  /** A prepared window whose steps or features differ from the model's (prepared with other settings). */
+  WRONG_SHAPE;
 
   /** The lower-case name used in summaries, counters and quarantine files. */
   public String label() {
