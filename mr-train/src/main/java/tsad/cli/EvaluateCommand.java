@@ -24,7 +24,8 @@ import tsad.core.score.Evaluation;
     description = "Compare scores (tsad score JSON lines) with labels (slice_id,is_anomaly[,kind]); slices are "
         + "anomalous when any of their windows is.")
 public final class EvaluateCommand implements Callable<Integer> {
-  @Option(names = "--scores", required = true, paramLabel = "JSONL", description = "Output of tsad score.")
+  @Option(names = "--scores", required = true, paramLabel = "JSONL|DIR",
+      description = "Output of tsad score, or the output directory of tsad score --mapreduce (its part-* files).")
   Path scores;
 
   @Option(names = "--labels", required = true, paramLabel = "CSV", description = "slice_id,is_anomaly[,kind] with a header.")
@@ -42,20 +43,8 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     Map<String, SliceScore> bySlice = new LinkedHashMap<>();
-    try (BufferedReader r = Files.newBufferedReader(scores, StandardCharsets.UTF_8)) {
-      String line;
-      int n = 0;
-      while ((line = r.readLine()) != null) {
-        n++;
-        Matcher m = FIELD.matcher(line);
-        if (!m.find()) {
-          throw new DataException(scores + ":" + n + ": not a tsad score line");
-        }
-        SliceScore s = new SliceScore(Double.parseDouble(m.group(2)), Double.parseDouble(m.group(3)),
-            m.group(4).equals("true"));
-        bySlice.merge(m.group(1), s, (a, b) -> new SliceScore(Math.max(a.score, b.score), a.threshold,
-            a.flagged || b.flagged));
-      }
+    for (Path file : scoreFiles()) {
+      readScores(file, bySlice);
     }
     Map<String, String[]> truth = new LinkedHashMap<>();
     List<String> lines = Files.readAllLines(labels, StandardCharsets.UTF_8);
@@ -110,5 +99,38 @@ public final class EvaluateCommand implements Callable<Integer> {
           bySlice.get(id).flagged ? "ANOMALY" : "normal ", t.length > 2 ? t[2] : t[1]);
     }
     return 0;
+  }
+
+  /** The scores file, or the part-* files of a MapReduce output directory in name order. */
+  private List<Path> scoreFiles() throws IOException {
+    if (!Files.isDirectory(scores)) {
+      return List.of(scores);
+    }
+    try (var files = Files.list(scores)) {
+      List<Path> parts = files.filter(f -> f.getFileName().toString().startsWith("part-")).sorted().toList();
+      if (parts.isEmpty()) {
+        throw new DataException("directory " + scores + " holds no part-* files (the output of tsad score --mapreduce)");
+      }
+      return parts;
+    }
+  }
+
+  /** Reads one file of score lines into per-slice scores (a slice's highest window score, flagged if any is). */
+  private static void readScores(Path file, Map<String, SliceScore> bySlice) throws IOException {
+    try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      String line;
+      int n = 0;
+      while ((line = r.readLine()) != null) {
+        n++;
+        Matcher m = FIELD.matcher(line);
+        if (!m.find()) {
+          throw new DataException(file + ":" + n + ": not a tsad score line");
+        }
+        SliceScore s = new SliceScore(Double.parseDouble(m.group(2)), Double.parseDouble(m.group(3)),
+            m.group(4).equals("true"));
+        bySlice.merge(m.group(1), s, (a, b) -> new SliceScore(Math.max(a.score, b.score), a.threshold,
+            a.flagged || b.flagged));
+      }
+    }
   }
 }
