@@ -41,6 +41,8 @@ import tsad.core.window.Inputs;
 import tsad.core.window.WindowSpec;
 import tsad.proto.DataSpec;
 import tsad.proto.DataSummary;
+import tsad.proto.FeatureStats;
+import tsad.core.scale.FeatureStatistics;
 import tsad.proto.PreparedData;
 
 /**
@@ -58,6 +60,8 @@ public final class PrepareJob extends Configured implements Tool, Callable<Integ
   static final String STRICT = "tsad.strict";
   /** Name of the file describing prepared data, next to the SequenceFiles. */
   public static final String MANIFEST = "_tsad_prepared.pb";
+  /** Prefix of the reduce tasks' feature-statistics files, merged into the manifest and then removed. */
+  static final String STATS_PREFIX = "_tsad_stats-r-";
 
   @Option(names = "--input", required = true, split = ",", paramLabel = "PATH", description = "CSV files or directories.")
   List<String> input;
@@ -128,11 +132,16 @@ public final class PrepareJob extends Configured implements Tool, Callable<Integ
     MrDefaults.run(job, "prepare");
     DataSummary summary = summary(job, String.join(",", input));
     PreparedData manifest = PreparedData.newBuilder().setData(data).setSummary(summary)
-        .setCreatedAtMs(System.currentTimeMillis()).build();
+        .setCreatedAtMs(System.currentTimeMillis()).addAllFeatureStats(mergeStats(out, conf, parser.featureNames()))
+        .build();
     try (var os = out.getFileSystem(conf).create(new Path(out, MANIFEST))) {
       os.write(manifest.toByteArray());
     }
     windows = summary.getWindows();
+    for (FeatureStats f : manifest.getFeatureStatsList()) {
+      System.err.printf(Locale.ROOT, "feature %s: %d values, mean %.6g, std %.6g, min %.6g, max %.6g%n", f.getName(),
+          f.getCount(), f.getMean(), FeatureStatistics.std(f), f.getMin(), f.getMax());
+    }
     System.err.printf(Locale.ROOT, "rows:   %d read, %d used, %d rejected %s%n", summary.getRowsRead(),
         summary.getRowsUsed(), summary.getRowsRejected(), summary.getRowsRejectedByReasonMap());
     System.err.printf(Locale.ROOT, "slices: %d read, %d used, %d rejected %s%n", summary.getSlicesRead(),
@@ -140,6 +149,22 @@ public final class PrepareJob extends Configured implements Tool, Callable<Integ
     System.out.printf(Locale.ROOT, "prepared %d windows in %s (quarantine: %s/%s) in %.1f s%n", windows, out, out,
         MrReports.QUARANTINE, (System.nanoTime() - t0) / 1e9);
     return 0;
+  }
+
+  /** Merges the reduce tasks' feature statistics (exactly, in task order) and removes their files. */
+  private static List<FeatureStats> mergeStats(Path out, Configuration conf, List<String> features)
+      throws IOException {
+    FileSystem fs = out.getFileSystem(conf);
+    FeatureStatistics total = new FeatureStatistics(features);
+    FileStatus[] parts = fs.globStatus(new Path(out, STATS_PREFIX + "*"));
+    java.util.Arrays.sort(parts);
+    for (FileStatus st : parts) {
+      try (var in = fs.open(st.getPath())) {
+        total.merge(PreparedData.parseFrom(in).getFeatureStatsList());
+      }
+      fs.delete(st.getPath(), false);
+    }
+    return total.toProto();
   }
 
   /** Windows written by the last run. */

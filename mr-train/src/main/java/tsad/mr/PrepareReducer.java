@@ -8,14 +8,19 @@ import org.apache.hadoop.mapreduce.lib.output.MultipleOutputs;
 import tsad.core.data.DataReport;
 import tsad.core.data.RejectSink;
 import tsad.core.data.SeriesBuilder;
+import tsad.core.scale.FeatureStatistics;
 import tsad.core.window.Inputs;
 import tsad.core.window.Window;
 import tsad.core.window.WindowBuilder;
 import tsad.proto.DataSpec;
+import tsad.proto.PreparedData;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.mapreduce.lib.output.FileOutputFormat;
 
 /**
  * Receives one slice's rows in time order, builds the series (duplicate timestamps counted) and its
- * windows with the one window builder, and writes each window as a protobuf WindowRecord.
+ * windows with the one window builder, and writes each window as a protobuf WindowRecord; it also sums the
+ * per-feature statistics of the windows (what the standard and min-max scalers need) for the job's manifest.
  */
 public class PrepareReducer extends Reducer<SliceTimeKey, RowWritable, Text, BytesWritable> {
   private final Text outKey = new Text();
@@ -25,12 +30,14 @@ public class PrepareReducer extends Reducer<SliceTimeKey, RowWritable, Text, Byt
   private boolean strict;
   private DataReport report;
   private MultipleOutputs<Text, BytesWritable> mos;
+  private FeatureStatistics stats;
 
   @Override
   protected void setup(Context ctx) {
     DataSpec spec = PrepareJob.dataSpec(ctx.getConfiguration());
     builder = new WindowBuilder(Inputs.windowSpec(spec));
     features = spec.getFeatureColumnsCount();
+    stats = new FeatureStatistics(spec.getFeatureColumnsList());
     strict = ctx.getConfiguration().getBoolean(PrepareJob.STRICT, false);
     report = new DataReport(quarantine(ctx));
   }
@@ -50,6 +57,7 @@ public class PrepareReducer extends Reducer<SliceTimeKey, RowWritable, Text, Byt
       return;
     }
     for (Window w : builder.build(series.build(report, strict), report)) {
+      stats.add(w);
       byte[] b = w.toProto().toByteArray();
       outKey.set(w.id());
       outValue.set(b, 0, b.length);
@@ -60,8 +68,21 @@ public class PrepareReducer extends Reducer<SliceTimeKey, RowWritable, Text, Byt
   @Override
   protected void cleanup(Context ctx) throws IOException, InterruptedException {
     MrReports.count(report, ctx);
+    saveStats(ctx, PreparedData.newBuilder().addAllFeatureStats(stats.toProto()).build());
     if (mos != null) {
       mos.close();
+    }
+  }
+
+  /**
+   * Writes this task's feature statistics next to its part file, in the task's work directory so they are
+   * committed (or discarded) with the task's output: a retried task leaves one file, not two.
+   */
+  void saveStats(Context ctx, PreparedData taskStats) throws IOException, InterruptedException {
+    Path file = new Path(FileOutputFormat.getWorkOutputPath(ctx),
+        PrepareJob.STATS_PREFIX + ctx.getTaskAttemptID().getTaskID().getId());
+    try (var out = file.getFileSystem(ctx.getConfiguration()).create(file, false)) {
+      taskStats.writeTo(out);
     }
   }
 

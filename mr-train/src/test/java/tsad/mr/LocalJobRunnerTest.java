@@ -95,6 +95,16 @@ class LocalJobRunnerTest {
         s.getRowsRejectedByReasonMap());
     assertEquals(s.getRowsRead(), s.getRowsUsed() + s.getRowsRejected(), "nothing lost");
     assertEquals(List.of("value"), m.getData().getFeatureColumnsList());
+    tsad.proto.ScalerParams standard = tsad.core.scale.Scaler.fit(tsad.proto.ScalerParams.Kind.STANDARD, expected,
+        List.of("value")).params();
+    assertEquals(1, m.getFeatureStatsCount(), "statistics merged from the 3 reduce tasks into the manifest");
+    assertEquals(standard.getFittedValues(), m.getFeatureStats(0).getCount());
+    assertEquals(standard.getCenter(0), m.getFeatureStats(0).getMean(), 1e-9);
+    assertEquals(standard.getScale(0), tsad.core.scale.FeatureStatistics.std(m.getFeatureStats(0)), 1e-9);
+    try (Stream<Path> left = Files.list(out)) {
+      assertTrue(left.noneMatch(p -> p.getFileName().toString().startsWith(PrepareJob.STATS_PREFIX)),
+          "per-task statistics files are merged and removed");
+    }
 
     List<String> quarantined = new ArrayList<>();
     try (Stream<Path> files = Files.list(out.resolve("quarantine"))) {

@@ -43,9 +43,15 @@ class PrepareMrUnitTest {
     }
   }
 
-  /** A reducer whose quarantine is a list. */
+  /** A reducer whose quarantine and statistics file are kept in memory. */
   static final class Reducer extends PrepareReducer {
     final List<String> quarantined = new ArrayList<>();
+    tsad.proto.PreparedData stats;
+
+    @Override
+    void saveStats(Context ctx, tsad.proto.PreparedData taskStats) {
+      stats = taskStats;
+    }
 
     @Override
     RejectSink quarantine(Context ctx) {
@@ -124,6 +130,11 @@ class PrepareMrUnitTest {
     assertEquals(List.of("duplicate_timestamp\ta"), r.quarantined.stream().map(q -> q.substring(0,
         q.indexOf('\t') + 2)).toList(), r.quarantined.toString());
     assertEquals(2, d.getCounters().findCounter(MrReports.WINDOWS, "made").getValue());
+    tsad.proto.FeatureStats value = r.stats.getFeatureStats(0);
+    assertEquals(8, value.getCount(), "the scaler statistics cover the 8 values in windows");
+    assertEquals(6.5, value.getMean(), 1e-12);
+    assertEquals(0, value.getMin(), 0);
+    assertEquals(13, value.getMax(), 0);
     assertEquals(1, d.getCounters().findCounter(MrReports.ROWS, "rejected duplicate_timestamp").getValue());
   }
 
