@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
-# MapReduce throughput on the local job runner: prepare rows/s at 10^6 and 10^7 rows with 1 and 2 cores
-# (map and reduce slots), and the score job's windows/s against the bare forward pass of the same model.
-# Usage: scripts/bench-mr.sh [ROWS...]   (default: 1000000 10000000; needs ~2 GB disk in .work/bench-mr)
+# MapReduce benchmark on the local job runner (see docs/benchmarks.md):
+#  - prepare: input rows/s at each size in ROWS (default 10^6 and 10^7, generated), on 1 and 2 cores
+#    (local map and reduce slots and reducers), with peak RSS of the JVM;
+#  - score: windows/s of the score job against the bare batch forward pass of the same model (tsad bench
+#    --model), both on 1 thread in the same run, for the dense and the cnn model;
+#  - memory: every job runs in a JVM capped at -Xmx1g; in local mode all tasks run inside it, so no task had
+#    more than 1 GB of heap.
+# Usage: scripts/bench-mr.sh [ROWS...]   (needs ~3 GB disk in .work/bench-mr)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 tsad="$root/scripts/tsad"
@@ -9,38 +14,65 @@ out="$root/.work/bench-mr"
 mkdir -p "$out"
 rows_list=("$@")
 [[ ${#rows_list[@]} -gt 0 ]] || rows_list=(1000000 10000000)
+export TSAD_JAVA_OPTS="-Xmx1g"
+export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
 now() { date +%s.%N; }
-echo "machine: $(getconf _NPROCESSORS_ONLN) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
+# Runs a command under GNU time; leaves wall seconds in $wall and peak RSS (MB) in $rss.
+timed() {
+  local t0 t1
+  t0=$(now)
+  /usr/bin/time -f "%M" -o "$out/rss.txt" "$@" > "$out/last.out" 2> "$out/last.err" || {
+    echo "failed: $*" >&2; cat "$out/last.err" >&2; exit 1; }
+  t1=$(now)
+  wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
+  rss=$(awk '{ printf "%.0f", $1 / 1024 }' "$out/rss.txt")
+}
+echo "machine: $(getconf _NPROCESSORS_ONLN) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo)," \
+  "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "| job | input | cores | wall s | throughput | peak RSS MB (-Xmx1g) |"
+echo "|---|---|---|---|---|---|"
 for rows in "${rows_list[@]}"; do
   data="$out/data-$rows"
-  if [[ ! -f "$data/train.csv" ]]; then
-    "$tsad" synth --out "$data" --slices $((rows / 64)) --length 64 --anomaly-rate 0 > /dev/null
-  fi
+  [[ -f "$data/train.csv" ]] || "$tsad" synth --out "$data" --slices $((rows / 64)) --length 64 --anomaly-rate 0 > /dev/null
   for cores in 1 2; do
     rm -rf "$out/prepared-$rows-$cores"
-    t0=$(now)
-    "$tsad" prepare -D mapreduce.local.map.tasks.maximum=$cores -D mapreduce.local.reduce.tasks.maximum=$cores \
+    timed "$tsad" prepare -D mapreduce.local.map.tasks.maximum=$cores -D mapreduce.local.reduce.tasks.maximum=$cores \
       -D mapreduce.job.reduces=$cores -D mapreduce.input.fileinputformat.split.maxsize=33554432 \
-      --input "$data/train.csv" --output "$out/prepared-$rows-$cores" --window 64 > /dev/null 2>&1
-    t1=$(now)
-    awk -v r="$rows" -v a="$t0" -v b="$t1" -v c="$cores" \
-      'BEGIN { printf "prepare  %9d rows  %d core(s)  %6.1f s  %9.0f rows/s\n", r, c, b - a, r / (b - a) }'
+      --input "$data/train.csv" --output "$out/prepared-$rows-$cores" --window 64
+    awk -v r="$rows" -v w="$wall" -v c="$cores" -v m="$rss" \
+      'BEGIN { printf "| prepare | %d rows | %d | %.1f | %.0f rows/s | %s |\n", r, c, w, r / w, m }'
   done
 done
-# Score job vs bare forward: the dense model on the largest prepared set, 1 thread, batch 256.
-last="${rows_list[-1]}"
-model="$out/model"
-[[ -f "$model/manifest.pb" ]] || "$tsad" train --input "$out/data-${rows_list[0]}/train.csv" --model-out "$model" \
-  --epochs 5 --quiet --threads 1 > /dev/null 2>&1
-windows=$((last / 64))
-rm -rf "$out/scores"
-t0=$(now)
-"$tsad" score --mapreduce -D mapreduce.local.map.tasks.maximum=1 --model "$model" --input "$out/prepared-$last-1" \
-  --output "$out/scores" --batch-size 256 --threads 1 > /dev/null 2>&1
-t1=$(now)
-forward=$(OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 "$tsad" bench --arch dense --threads 1 --score-batches 256 \
-  --seconds 2 2>/dev/null | grep java-forward | sed 's/.*"windows_per_s":\([0-9.]*\).*/\1/')
-awk -v w="$windows" -v a="$t0" -v b="$t1" -v f="$forward" 'BEGIN {
-  s = w / (b - a);
-  printf "score job %d windows  %6.1f s  %9.0f windows/s (whole job incl. startup)\n", w, b - a, s;
-  printf "bare forward (dense, batch 256, 1 thread) %9.0f windows/s; ratio %.3f\n", f, s / f }'
+# Score input: as many rows as the largest prepare input, in slices of 256 steps cut into windows of 64 every
+# 16 steps (13 windows per slice).
+big="${rows_list[-1]}"
+long="$out/long-$big"
+[[ -f "$long/train.csv" ]] || "$tsad" synth --out "$long" --slices $((big / 256)) --length 256 --anomaly-rate 0 > /dev/null
+prepared="$out/windows-$big"
+if [[ ! -f "$prepared/_tsad_prepared.pb" ]]; then
+  rm -rf "$prepared"
+  "$tsad" prepare -D mapreduce.local.map.tasks.maximum=2 -D mapreduce.local.reduce.tasks.maximum=2 \
+    -D mapreduce.job.reduces=2 --input "$long/train.csv" --output "$prepared" --window 64 \
+    --mode window --stride 16 > /dev/null 2>&1
+fi
+echo
+echo "| model | windows | score job wall s | job windows/s | in-task windows/s | bare forward windows/s (batch 256, 1 thread) | job / forward | in-task / forward | peak RSS MB |"
+echo "|---|---|---|---|---|---|---|---|---|"
+for arch in dense cnn; do
+  model="$out/model-$arch"
+  [[ -f "$model/manifest.pb" ]] || "$tsad" train --input "$long/test.csv" --model-out "$model" \
+    --arch "$arch" --mode window --window 64 --stride 16 --epochs 2 --quiet --threads 1 > /dev/null 2>&1
+  rm -rf "$out/scores-$arch"
+  timed "$tsad" score --mapreduce -D mapreduce.local.map.tasks.maximum=1 --model "$model" --input "$prepared" \
+    --output "$out/scores-$arch" --batch-size 256 --threads 1
+  windows=$(sed -n 's/^scored \([0-9]*\) windows.*/\1/p' "$out/last.out")
+  task_ms=$(sed -n 's/^score tasks: \([0-9]*\) ms in all.*/\1/p' "$out/last.err")
+  job_rss=$rss
+  job_wall=$wall
+  forward=$("$tsad" bench --model "$model" --threads 1 --score-batches 256 --seconds 3 2>/dev/null \
+    | grep java-forward | sed 's/.*"windows_per_s":\([0-9.]*\).*/\1/')
+  awk -v a="$arch" -v n="$windows" -v w="$job_wall" -v t="$task_ms" -v f="$forward" -v m="$job_rss" 'BEGIN {
+    job = n / w; task = n / (t / 1000);
+    printf "| %s | %d | %.1f | %.0f | %.0f | %.0f | %.3f | %.3f | %s |\n", a, n, w, job, task, f, job / f, task / f, m }'
+done
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -54,14 +54,23 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "FILE", description = "Write JSON lines here (also printed).")
   Path out;
 
+  @Option(names = "--model", paramLabel = "DIR",
+      description = "Measure only this bundle's bare forward pass and scorer (the reference for a score job).")
+  Path model;
+
   private static final int T = 64;
   private PrintWriter sink;
 
   @Override
   public Integer call() throws IOException {
-    sink = out == null ? null : new PrintWriter(Files.newBufferedWriter(out, StandardCharsets.UTF_8));
+    sink = new PrintWriter(out == null ? java.io.Writer.nullWriter() : Files.newBufferedWriter(out, StandardCharsets.UTF_8));
     List<Window> data = sines(8192);
     Scaler scaler = Scaler.fit(ScalerParams.Kind.STANDARD, data, List.of("value"));
+    if (model != null) {
+      benchBundle(tsad.core.bundle.ModelBundle.load(model));
+      sink.close();
+      return 0;
+    }
     Path tmp = Files.createTempDirectory("tsad-bench");
     for (String arch : archs) {
       ModelSpec spec = ModelSpec.newBuilder().setArch(ModelSpecs.parseArch(arch)).setWindowLength(T).setFeatures(1)
@@ -81,11 +90,37 @@ public final class BenchCommand implements Callable<Integer> {
     }
     String rss = String.format(Locale.ROOT, "{\"impl\":\"java\",\"phase\":\"rss\",\"peak_rss_mb\":%.1f}", peakRssMb());
     System.out.println(rss);
-    if (sink != null) {
-      sink.println(rss);
-      sink.close();
-    }
+    sink.println(rss);
+    sink.close();
     return 0;
+  }
+
+  /** Bare forward and scorer of one trained bundle, on random windows of its shape. */
+  private void benchBundle(tsad.core.bundle.ModelBundle bundle) {
+    int t = bundle.dataSpec().getWindowLength();
+    int f = bundle.dataSpec().getFeatureColumnsCount();
+    Random r = new Random(1);
+    List<Window> data = new ArrayList<>();
+    for (int i = 0; i < 4096; i++) {
+      float[] v = new float[t * f];
+      for (int k = 0; k < v.length; k++) {
+        v[k] = (float) r.nextGaussian();
+      }
+      data.add(new Window("b" + i, "b" + i, 0, 0, t, f, t, 0, v));
+    }
+    String arch = bundle.modelSpec().getArch().name().toLowerCase(Locale.ROOT);
+    Scaler scaler = new Scaler(bundle.scaler());
+    for (int th : threads) {
+      TorchRuntime.threads(th);
+      try (Autoencoder m = bundle.newModel()) {
+        Scorer scorer = new Scorer(m, scaler, Aggregation.MEAN, 0);
+        for (int b : scoreBatches) {
+          List<Window> batch = repeat(data, b);
+          emit("java-forward", arch, "score", b, th, forward(m, batch, scaler));
+          emit("java", arch, "score", b, th, rate(() -> scorer.scores(batch, b), b));
+        }
+      }
+    }
   }
 
   private double train(ModelSpec spec, List<Window> data, Scaler scaler, Path checkpoints) {
@@ -134,10 +169,8 @@ public final class BenchCommand implements Callable<Integer> {
     String line = String.format(Locale.ROOT, "{\"impl\":\"%s\",\"arch\":\"%s\",\"phase\":\"%s\",\"batch\":%d,"
         + "\"threads\":%d,\"windows_per_s\":%.1f}", impl, arch, phase, batch, th, windowsPerSecond);
     System.out.println(line);
-    if (sink != null) {
-      sink.println(line);
-      sink.flush();
-    }
+    sink.println(line);
+    sink.flush();
   }
 
   private static List<Window> repeat(List<Window> data, int n) {

@@ -130,6 +130,10 @@ public final class ScoreJob extends Configured implements Tool, Callable<Integer
     long rejected = job.getCounters().findCounter(ScoreMapper.COUNTERS, "rejected").getValue();
     System.out.printf(Locale.ROOT, "scored %d windows, %d anomalous, with %s into %s in %.1f s%n", scored, anomalies,
         m.version().isEmpty() ? model : "models:/" + m.name() + "/" + m.version(), out, (System.nanoTime() - t0) / 1e9);
+    System.err.printf(Locale.ROOT, "score tasks: %d ms in all, %d ms loading the model, %d ms in the scorer%n",
+        job.getCounters().findCounter(ScoreMapper.COUNTERS, "task ms").getValue(),
+        job.getCounters().findCounter(ScoreMapper.COUNTERS, "model load ms").getValue(),
+        job.getCounters().findCounter(ScoreMapper.COUNTERS, "scorer ms").getValue());
     if (rejected > 0) {
       System.err.printf(Locale.ROOT, "rejected %d windows that cannot be scored: see %s/%s%n", rejected, out,
           MrReports.QUARANTINE);
