@@ -60,7 +60,7 @@ echo "| model | windows | score job wall s | job windows/s | in-task windows/s |
 echo "|---|---|---|---|---|---|---|---|---|"
 for arch in dense cnn; do
   model="$out/model-$arch"
-  [[ -f "$model/manifest.pb" ]] || "$tsad" train --input "$long/test.csv" --model-out "$model" \
+  [[ -f "$model/manifest.pb" ]] || "$tsad" train --input "$out/data-${rows_list[0]}/train.csv" --model-out "$model" \
     --arch "$arch" --mode window --window 64 --stride 16 --epochs 2 --quiet --threads 1 > /dev/null 2>&1
   rm -rf "$out/scores-$arch"
   timed "$tsad" score --mapreduce -D mapreduce.local.map.tasks.maximum=1 --model "$model" --input "$prepared" \
