@@ -118,6 +118,7 @@ public final class PrepareJob extends Configured implements Tool, Callable<Integ
     job.setMapOutputKeyClass(SliceTimeKey.class);
     job.setMapOutputValueClass(RowWritable.class);
     job.setPartitionerClass(SliceTimeKey.SlicePartitioner.class);
+    job.setSortComparatorClass(SliceTimeKey.RawComparator.class);
     job.setGroupingComparatorClass(SliceTimeKey.SliceGroupingComparator.class);
     job.setReducerClass(PrepareReducer.class);
     if (reducers != null) {

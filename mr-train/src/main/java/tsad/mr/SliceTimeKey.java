@@ -6,6 +6,7 @@ import java.io.IOException;
 import org.apache.hadoop.io.Text;
 import org.apache.hadoop.io.WritableComparable;
 import org.apache.hadoop.io.WritableComparator;
+import org.apache.hadoop.io.WritableUtils;
 import org.apache.hadoop.mapreduce.Partitioner;
 
 /**
@@ -75,6 +76,54 @@ public final class SliceTimeKey implements WritableComparable<SliceTimeKey> {
     return slice.hashCode() * 31 + Long.hashCode(timeMs);
   }
 
+  /**
+   * Sorts serialized keys without deserializing them (slice bytes, then time, file, offset), as
+   * {@link #compareTo} does; the sort of the shuffle is the prepare job's hot loop.
+   */
+  public static final class RawComparator extends WritableComparator {
+    /** Creates the comparator for {@link SliceTimeKey}. */
+    public RawComparator() {
+      super(SliceTimeKey.class);
+    }
+
+    @Override
+    public int compare(byte[] b1, int s1, int l1, byte[] b2, int s2, int l2) {
+      try {
+        int[] a = textBounds(b1, s1);
+        int[] b = textBounds(b2, s2);
+        int c = compareBytes(b1, a[0], a[1], b2, b[0], b[1]);
+        if (c != 0) {
+          return c;
+        }
+        int ta = a[0] + a[1];
+        int tb = b[0] + b[1];
+        c = Long.compare(readLong(b1, ta), readLong(b2, tb));
+        if (c != 0) {
+          return c;
+        }
+        int[] fa = textBounds(b1, ta + 8);
+        int[] fb = textBounds(b2, tb + 8);
+        c = compareBytes(b1, fa[0], fa[1], b2, fb[0], fb[1]);
+        return c != 0 ? c : Long.compare(readLong(b1, fa[0] + fa[1]), readLong(b2, fb[0] + fb[1]));
+      } catch (IOException e) {
+        throw new IllegalArgumentException("corrupt SliceTimeKey bytes", e);
+      }
+    }
+
+    @Override
+    @SuppressWarnings("rawtypes")
+    public int compare(WritableComparable a, WritableComparable b) {
+      return ((SliceTimeKey) a).compareTo((SliceTimeKey) b);
+    }
+  }
+
+  /** {start, length} of the bytes of a serialized Text (a vint length, then UTF-8) starting at {@code at}. */
+  static int[] textBounds(byte[] b, int at) throws IOException {
+    int n = WritableComparator.readVInt(b, at);
+    int start = at + WritableUtils.decodeVIntSize(b[at]);
+    return new int[] {start, n};
+  }
+
   /** Sends all rows of a slice to one reducer. */
   public static final class SlicePartitioner extends Partitioner<SliceTimeKey, RowWritable> {
     @Override
@@ -94,6 +143,17 @@ public final class SliceTimeKey implements WritableComparable<SliceTimeKey> {
     @SuppressWarnings("rawtypes")
     public int compare(WritableComparable a, WritableComparable b) {
       return ((SliceTimeKey) a).slice.compareTo(((SliceTimeKey) b).slice);
+    }
+
+    @Override
+    public int compare(byte[] b1, int s1, int l1, byte[] b2, int s2, int l2) {
+      try {
+        int[] a = textBounds(b1, s1);
+        int[] b = textBounds(b2, s2);
+        return compareBytes(b1, a[0], a[1], b2, b[0], b[1]);
+      } catch (IOException e) {
+        throw new IllegalArgumentException("corrupt SliceTimeKey bytes", e);
+      }
     }
   }
 }

@@ -110,6 +110,7 @@ class PrepareMrUnitTest {
         MapReduceDriver.newMapReduceDriver(m, r);
     configure(d.getConfiguration());
     d.withKeyGroupingComparator(new SliceTimeKey.SliceGroupingComparator());
+    d.withKeyOrderComparator(new SliceTimeKey.RawComparator());
     // Slice b's rows arrive in reverse time order, interleaved with slice a's; a has a later duplicate of minute 2.
     String[] rows = {"b," + t(3) + ",13", "a," + t(2) + ",2", "b," + t(2) + ",12", "a," + t(0) + ",0",
         "b," + t(1) + ",11", "a," + t(3) + ",3", "b," + t(0) + ",10", "a," + t(1) + ",1", "a," + t(2) + ",99"};
@@ -154,6 +155,35 @@ class PrepareMrUnitTest {
     assertEquals(1, d.getCounters().findCounter(MrReports.SLICES, "rejected too_short").getValue());
     assertEquals(3, d.getCounters().findCounter(MrReports.ROWS, "rejected in_rejected_slice").getValue(),
         "the slice's rows are counted as rejected, not lost");
+  }
+
+  @Test
+  void rawComparatorsOrderSerializedKeysLikeTheKeysThemselves() throws IOException {
+    java.util.Random rnd = new java.util.Random(7);
+    String[] slices = {"a", "ab", "b", "device-17", "é-unicode", ""};
+    List<SliceTimeKey> keys = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      keys.add(new SliceTimeKey().set(slices[rnd.nextInt(slices.length)], rnd.nextInt(5) - 2L,
+          "file-" + rnd.nextInt(2), rnd.nextInt(3)));
+    }
+    SliceTimeKey.RawComparator sort = new SliceTimeKey.RawComparator();
+    SliceTimeKey.SliceGroupingComparator group = new SliceTimeKey.SliceGroupingComparator();
+    for (SliceTimeKey a : keys) {
+      byte[] ba = bytesOf(a);
+      for (SliceTimeKey b : keys.subList(0, 40)) {
+        byte[] bb = bytesOf(b);
+        assertEquals(Integer.signum(a.compareTo(b)), Integer.signum(sort.compare(ba, 0, ba.length, bb, 0, bb.length)));
+        assertEquals(Integer.signum(a.slice().compareTo(b.slice()) == 0 ? 0
+            : new Text(a.slice()).compareTo(new Text(b.slice()))),
+            Integer.signum(group.compare(ba, 0, ba.length, bb, 0, bb.length)));
+      }
+    }
+  }
+
+  private static byte[] bytesOf(SliceTimeKey k) throws IOException {
+    org.apache.hadoop.io.DataOutputBuffer out = new org.apache.hadoop.io.DataOutputBuffer();
+    k.write(out);
+    return java.util.Arrays.copyOf(out.getData(), out.getLength());
   }
 
   @Test
