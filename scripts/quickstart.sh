@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# One command from a fresh clone to a tracked, registered and evaluated model:
-# build -> local MLflow server -> synthetic data -> train (registered as version N, alias champion)
-# -> score with models:/tsad-quickstart@champion -> evaluate against labels -> where to look.
+# One command from a fresh clone to the whole product on this machine:
+# build -> local MLflow server -> synthetic data -> MapReduce prepare (local job runner) -> train from the
+# prepared windows (tracked, registered as version N, alias champion) -> MapReduce score with
+# models:/tsad-quickstart@champion -> evaluate against labels, top anomalies -> where to look.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -17,16 +18,20 @@ echo "   $MLFLOW_TRACKING_URI"
 tsad="$root/scripts/tsad"
 echo "== synth: 2000 normal training slices, 2000 test slices (10% anomalous), T=64"
 "$tsad" synth --out "$work/data" --slices 2000 --length 64 --anomaly-rate 0.1 --seed 42
-echo "== train: dense autoencoder, p99 threshold; tracked in MLflow and registered with alias champion"
-"$tsad" train --input "$work/data/train.csv" --model-out "$work/model" --arch dense --window 64 \
-  --threshold p99 --seed 42 --rejects "$work/train-rejects.jsonl" \
+rm -rf "$work/prepared" "$work/scores" "$work/scores-prepared"
+echo "== prepare (MapReduce, local job runner): group by slice, sort by time, windows of 64 -> SequenceFiles"
+"$tsad" prepare --input "$work/data/train.csv" --output "$work/prepared" --window 64
+echo "== train from the prepared windows: dense autoencoder, p99 threshold; tracked in MLflow, alias champion"
+"$tsad" train --prepared "$work/prepared" --model-out "$work/model" --arch dense --threshold p99 --seed 42 \
   --experiment tsad-quickstart --register tsad-quickstart --alias champion
-echo "== score test.csv with models:/tsad-quickstart@champion"
-"$tsad" score --model models:/tsad-quickstart@champion --input "$work/data/test.csv" --output "$work/scores.jsonl"
-echo "== evaluate against labels"
-"$tsad" evaluate --scores "$work/scores.jsonl" --labels "$work/data/labels.csv" --top 10
+echo "== score test.csv with models:/tsad-quickstart@champion (MapReduce)"
+"$tsad" score --mapreduce --model models:/tsad-quickstart@champion --input "$work/data/test.csv" \
+  --output "$work/scores"
+echo "== evaluate against labels; top anomalies"
+"$tsad" evaluate --scores "$work/scores" --labels "$work/data/labels.csv" --top 10
 echo
 echo "MLflow UI:    $MLFLOW_TRACKING_URI  (experiment tsad-quickstart: params, loss curves, plots, model versions)"
+echo "plots:        in the run's artifacts, plots/ (loss curves, score histogram with the threshold, worst windows)"
 echo "model bundle: $work/model (manifest.json is human-readable)"
-echo "scores:       $work/scores.jsonl"
+echo "scores:       $work/scores/part-m-* (JSON lines; quarantine/ holds rejects, if any)"
 echo "stop MLflow:  scripts/mlflow-server.sh stop"
