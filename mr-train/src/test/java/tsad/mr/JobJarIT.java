@@ -16,16 +16,12 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 import java.util.stream.Collectors;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import tsad.MainTest;
-import tsad.core.synth.SynthConfig;
-import tsad.core.synth.SynthGenerator;
 
 /**
  * {@code hadoop jar target/tsad-job.jar tsad.Main prepare|score ...} against a real HDFS + YARN: the client is a
@@ -76,17 +72,10 @@ class JobJarIT {
   @Test
   void hadoopJarRunsPrepareAndScoreOnYarnWithTheLocalCliScores() throws Exception {
     Path local = dir.resolve("data");
-    new SynthGenerator(new SynthConfig(40, 32, 1, 0.1, 12)).writeCsv(local);
+    Map<String, double[]> expected = cluster.dataModelAndLocalScores(local, 40, 12, "/in/test.csv");
     FileSystem fs = cluster.fs();
-    fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(local.resolve("test.csv").toString()),
-        new org.apache.hadoop.fs.Path("/in/test.csv"));
     String hdfs = fs.getUri().toString();
-    Path model = dir.resolve("model");
-    assertEquals(0, MainTest.tsad("train", "--input", local.resolve("train.csv").toString(), "--model-out",
-        model.toString(), "--window", "32", "--epochs", "2", "--threads", "1", "--quiet").code());
-    Path localScores = dir.resolve("local.jsonl");
-    assertEquals(0, MainTest.tsad("score", "--model", model.toString(), "--input", local.resolve("test.csv").toString(),
-        "--output", localScores.toString(), "--threads", "1").code());
+    Path model = local.resolve("model");
 
     Path confDir = Files.createDirectories(dir.resolve("hadoop-conf"));
     try (OutputStream os = Files.newOutputStream(confDir.resolve("core-site.xml"))) {
@@ -105,7 +94,6 @@ class JobJarIT {
         lines.addAll(List.of(new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")));
       }
     }
-    Map<String, double[]> expected = LocalJobRunnerTest.scores(Files.readAllLines(localScores));
     Map<String, double[]> got = LocalJobRunnerTest.scores(lines);
     assertEquals(expected.keySet(), got.keySet());
     for (String id : expected.keySet()) {

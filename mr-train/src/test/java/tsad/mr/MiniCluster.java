@@ -51,6 +51,27 @@ final class MiniCluster implements AutoCloseable {
     return FileSystem.get(conf());
   }
 
+  /**
+   * Writes synthetic data ({@code slices} slices of 32 steps) under {@code local}, copies test.csv to HDFS as
+   * {@code hdfsPath}, trains a small model at {@code local/model} and scores test.csv with the local CLI: the
+   * scores the cluster must reproduce, slice id to {score, threshold}.
+   */
+  java.util.Map<String, double[]> dataModelAndLocalScores(Path local, int slices, long seed, String hdfsPath)
+      throws java.io.IOException {
+    new tsad.core.synth.SynthGenerator(new tsad.core.synth.SynthConfig(slices, 32, 1, 0.1, seed)).writeCsv(local);
+    fs().copyFromLocalFile(new org.apache.hadoop.fs.Path(local.resolve("test.csv").toString()),
+        new org.apache.hadoop.fs.Path(hdfsPath));
+    Path model = local.resolve("model");
+    tsad.MainTest.Run train = tsad.MainTest.tsad("train", "--input", local.resolve("train.csv").toString(),
+        "--model-out", model.toString(), "--window", "32", "--epochs", "2", "--threads", "1", "--quiet");
+    org.junit.jupiter.api.Assertions.assertEquals(0, train.code(), train.err());
+    Path scores = local.resolve("local.jsonl");
+    tsad.MainTest.Run score = tsad.MainTest.tsad("score", "--model", model.toString(), "--input",
+        local.resolve("test.csv").toString(), "--output", scores.toString(), "--threads", "1");
+    org.junit.jupiter.api.Assertions.assertEquals(0, score.code(), score.err());
+    return LocalJobRunnerTest.scores(java.nio.file.Files.readAllLines(scores));
+  }
+
   @Override
   public void close() {
     yarn.stop();

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,9 +18,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import tsad.MainTest;
-import tsad.core.synth.SynthConfig;
-import tsad.core.synth.SynthGenerator;
 
 /**
  * prepare and score on a real HDFS + YARN minicluster: data on hdfs://, jobs submitted to YARN, libtorch
@@ -51,18 +47,10 @@ class YarnClusterTest {
   @Test
   void prepareAndScoreOnYarnMatchTheLocalCli() throws Exception {
     Path local = dir.resolve("data");
-    new SynthGenerator(new SynthConfig(60, 32, 1, 0.1, 11)).writeCsv(local);
-    FileSystem fs = FileSystem.get(conf);
-    org.apache.hadoop.fs.Path in = new org.apache.hadoop.fs.Path("/data/test.csv");
-    fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(local.resolve("test.csv").toString()), in);
+    java.util.Map<String, double[]> expected = cluster.dataModelAndLocalScores(local, 60, 11, "/data/test.csv");
+    FileSystem fs = cluster.fs();
     String hdfs = fs.getUri().toString();
-
-    Path model = dir.resolve("model");
-    assertEquals(0, MainTest.tsad("train", "--input", local.resolve("train.csv").toString(), "--model-out",
-        model.toString(), "--window", "32", "--epochs", "2", "--threads", "1", "--quiet").code());
-    Path localScores = dir.resolve("local.jsonl");
-    assertEquals(0, MainTest.tsad("score", "--model", model.toString(), "--input", local.resolve("test.csv").toString(),
-        "--output", localScores.toString(), "--threads", "1").code());
+    Path model = local.resolve("model");
 
     PrepareJob prepare = new PrepareJob();
     assertEquals(0, ToolRunner.run(new Configuration(conf), prepare, new String[] {"--input", hdfs + "/data/test.csv",
@@ -73,7 +61,6 @@ class YarnClusterTest {
         "--input", hdfs + "/prepared", "--output", hdfs + "/scores"}));
     List<String> lines = read(fs, "/scores");
     assertEquals(60, lines.size());
-    java.util.Map<String, double[]> expected = LocalJobRunnerTest.scores(Files.readAllLines(localScores));
     java.util.Map<String, double[]> got = LocalJobRunnerTest.scores(lines);
     assertEquals(expected.keySet(), got.keySet(), "every slice scored once on YARN");
     for (String id : expected.keySet()) {
