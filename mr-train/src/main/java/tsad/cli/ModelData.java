@@ -1,0 +1,54 @@
+package tsad.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import tsad.core.bundle.ModelBundle;
+import tsad.core.data.DataException;
+import tsad.core.data.DataReport;
+import tsad.core.window.Inputs;
+import tsad.core.window.Window;
+import tsad.mr.PreparedWindows;
+
+/**
+ * Reads the data a trained model is applied to, the way the model was trained: CSV with the bundle's
+ * columns, time format and windowing (options override), or windows made by {@code tsad prepare}.
+ * Shared by score, drift and the gate so they all see the same windows.
+ */
+final class ModelData {
+  private ModelData() {}
+
+  /** Reads CSV as the model was trained; the data report goes to stderr; a feature mismatch is an error. */
+  static Inputs.Loaded csv(ModelBundle bundle, List<Path> input, CsvMixin csv) {
+    DataReport report;
+    Inputs.Loaded data;
+    try (CsvMixin.RejectFile rejects = csv.rejectFile()) {
+      report = new DataReport(rejects);
+      data = Inputs.read(input, csv.options(Inputs.csvOptions(bundle.dataSpec(), false)),
+          Inputs.windowSpec(bundle.dataSpec()), report);
+    }
+    System.err.println(report.format());
+    if (data.featureNames().size() != bundle.modelSpec().getFeatures()) {
+      throw new DataException("the model expects " + bundle.modelSpec().getFeatures() + " features "
+          + bundle.dataSpec().getFeatureColumnsList() + ", the input has " + data.featureNames());
+    }
+    return data;
+  }
+
+  /** CSV ({@code input}) or prepared windows ({@code prepared}, local or hdfs://): exactly one must be given. */
+  static Inputs.Loaded csvOrPrepared(ModelBundle bundle, List<Path> input, String prepared, CsvMixin csv) {
+    if ((input == null) == (prepared == null)) {
+      throw new DataException("give exactly one of --input CSV and --prepared DIR");
+    }
+    if (input != null) {
+      return csv(bundle, input, csv);
+    }
+    PreparedWindows.Loaded p = PreparedWindows.load(prepared);
+    Window first = p.windows().get(0);
+    if (first.steps() != bundle.modelSpec().getWindowLength() || first.features() != bundle.modelSpec().getFeatures()) {
+      throw new DataException("the model takes windows of T=" + bundle.modelSpec().getWindowLength() + ", F="
+          + bundle.modelSpec().getFeatures() + " but " + prepared + " holds T=" + first.steps() + ", F="
+          + first.features());
+    }
+    return new Inputs.Loaded(p.windows(), p.manifest().getData().getFeatureColumnsList());
+  }
+}
