@@ -103,4 +103,21 @@ class RollbackCliTest {
     assertEquals("models:/outside@champion -> version 1 (rolled back from version 4)", back.out().strip());
     assertChampion("outside", "1");
   }
+
+  @Test
+  void gateInputErrorsAreOneLine() {
+    registerVersions("gated", 0);
+    Run unknown = models("gate", "gated", "9", "--input", dir.resolve("a/test.csv").toString(), "--cache-dir",
+        dir.resolve("cache").toString());
+    assertEquals(1, unknown.code());
+    assertEquals("tsad: error: models:/gated/9: model 'gated' has no version 9; versions: 1", unknown.err().strip());
+    Run margin = models("gate", "gated", "1", "--margin", "-1", "--input", dir.resolve("a/test.csv").toString());
+    assertEquals(1, margin.code());
+    assertEquals("tsad: error: --margin must be >= 0, got -1.0", margin.err().strip());
+    // version 1 holds @champion already: nothing to compare, it passes
+    Run self = models("gate", "gated", "1", "--input", dir.resolve("a/test.csv").toString(), "--cache-dir",
+        dir.resolve("cache").toString());
+    assertEquals(0, self.code(), self.err());
+    assertTrue(self.out().startsWith("gate passed: version 1 already holds @champion"), self.out());
+  }
 }

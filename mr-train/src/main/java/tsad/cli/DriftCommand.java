@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -20,7 +19,6 @@ import tsad.core.data.DataException;
 import tsad.core.model.TorchRuntime;
 import tsad.core.score.Distributions;
 import tsad.core.score.Drift;
-import tsad.core.window.Inputs;
 import tsad.proto.ScoreDistribution;
 import tsad.registry.ModelResolver;
 import tsad.registry.ModelUri;
@@ -38,12 +36,8 @@ public final class DriftCommand implements Callable<Integer> {
       description = "Model: a bundle directory or models:/NAME/VERSION, models:/NAME@ALIAS, ...")
   String model;
 
-  @Option(names = "--input", split = ",", paramLabel = "CSV",
-      description = "New long-format CSV file(s) or directories, read as the model was trained.")
-  List<Path> input;
-
-  @Option(names = "--prepared", paramLabel = "DIR", description = "Instead of --input: windows made by 'tsad prepare'.")
-  String prepared;
+  @Mixin
+  ModelData data;
 
   @Option(names = "--threshold-psi", defaultValue = "0.2",
       description = "Retraining is due above this PSI (0.1-0.2: moderate shift, > 0.2: major). Default: ${DEFAULT-VALUE}.")
@@ -69,9 +63,6 @@ public final class DriftCommand implements Callable<Integer> {
   @Mixin
   RegistryMixin registry;
 
-  @Mixin
-  CsvMixin csv;
-
   @Override
   public Integer call() throws IOException {
     if (!(thresholdPsi > 0)) {
@@ -85,8 +76,7 @@ public final class DriftCommand implements Callable<Integer> {
       case "validation" -> bundle.threshold().getValidationScores();
       default -> throw new DataException("unknown --reference '" + reference + "'; use training or validation");
     };
-    Inputs.Loaded data = ModelData.csvOrPrepared(bundle, input, prepared, csv);
-    double[] scores = bundle.newScorer().scores(data.windows(), batchSize);
+    double[] scores = bundle.newScorer().scores(data.load(bundle).windows(), batchSize);
     Drift.Result d = Drift.compare(ref, scores, bins);
     boolean due = d.psi() > thresholdPsi;
     long anomalies = java.util.Arrays.stream(scores).filter(s -> s > bundle.threshold().getValue()).count();

@@ -1,6 +1,5 @@
 package tsad.cli;
 
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -16,7 +15,6 @@ import tsad.core.model.TorchRuntime;
 import tsad.core.scale.Scaler;
 import tsad.core.train.Split;
 import tsad.core.train.TrainPipeline;
-import tsad.core.window.Inputs;
 import tsad.core.window.Window;
 import tsad.proto.TrainConfig;
 import tsad.registry.ModelRegistry;
@@ -46,11 +44,8 @@ final class GateCommand implements Callable<Integer> {
   @Option(names = "--alias", defaultValue = "champion", description = "Alias whose holder the candidate must match. Default: ${DEFAULT-VALUE}.")
   String alias;
 
-  @Option(names = "--input", split = ",", paramLabel = "CSV", description = "Evaluation data as CSV (read as the candidate was trained).")
-  List<Path> input;
-
-  @Option(names = "--prepared", paramLabel = "DIR", description = "Instead of --input: windows made by 'tsad prepare'.")
-  String prepared;
+  @Mixin
+  ModelData data;
 
   @Option(names = "--margin", defaultValue = "0.05",
       description = "Allowed relative worsening against the holder. Default: ${DEFAULT-VALUE}.")
@@ -61,9 +56,6 @@ final class GateCommand implements Callable<Integer> {
 
   @Mixin
   RegistryMixin registry;
-
-  @Mixin
-  CsvMixin csv;
 
   @Override
   public Integer call() {
@@ -94,12 +86,12 @@ final class GateCommand implements Callable<Integer> {
               + " but version " + candidate.version() + " takes T=" + cand.modelSpec().getWindowLength() + ", F="
               + cand.modelSpec().getFeatures());
         }
-        Inputs.Loaded data = ModelData.csvOrPrepared(cand, input, prepared, csv);
+        List<Window> windows = data.load(cand).windows();
         TrainConfig cfg = cand.provenance().getConfig();
-        List<Window> held = Split.of(data.windows(), cfg.getValidationFraction(), cfg.getSeed()).validation();
+        List<Window> held = Split.of(windows, cfg.getValidationFraction(), cfg.getSeed()).validation();
         String on = held.size() + " held-out windows";
         if (held.isEmpty()) {
-          held = data.windows();
+          held = windows;
           on = held.size() + " windows (the candidate held none out)";
         }
         Scaler units = new Scaler(cand.scaler());

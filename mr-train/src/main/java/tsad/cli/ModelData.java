@@ -2,6 +2,8 @@ package tsad.cli;
 
 import java.nio.file.Path;
 import java.util.List;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import tsad.core.bundle.ModelBundle;
 import tsad.core.data.DataException;
 import tsad.core.data.DataReport;
@@ -12,10 +14,25 @@ import tsad.mr.PreparedWindows;
 /**
  * Reads the data a trained model is applied to, the way the model was trained: CSV with the bundle's
  * columns, time format and windowing (options override), or windows made by {@code tsad prepare}.
- * Shared by score, drift and the gate so they all see the same windows.
+ * Shared by score, drift and the gate so they all see the same windows; as a mixin it gives drift and
+ * the gate their {@code --input | --prepared} and CSV options.
  */
-final class ModelData {
-  private ModelData() {}
+public final class ModelData {
+  @Option(names = "--input", split = ",", paramLabel = "CSV",
+      description = "Long-format CSV file(s) or directories, read as the model was trained.")
+  List<Path> input;
+
+  @Option(names = "--prepared", paramLabel = "DIR",
+      description = "Instead of --input: windows made by 'tsad prepare' (local or hdfs://).")
+  String prepared;
+
+  @Mixin
+  CsvMixin csv;
+
+  /** The windows from --input or --prepared, for this model. */
+  Inputs.Loaded load(ModelBundle bundle) {
+    return csvOrPrepared(bundle, input, prepared, csv);
+  }
 
   /** Reads CSV as the model was trained; the data report goes to stderr; a feature mismatch is an error. */
   static Inputs.Loaded csv(ModelBundle bundle, List<Path> input, CsvMixin csv) {
@@ -35,7 +52,7 @@ final class ModelData {
   }
 
   /** CSV ({@code input}) or prepared windows ({@code prepared}, local or hdfs://): exactly one must be given. */
-  static Inputs.Loaded csvOrPrepared(ModelBundle bundle, List<Path> input, String prepared, CsvMixin csv) {
+  private static Inputs.Loaded csvOrPrepared(ModelBundle bundle, List<Path> input, String prepared, CsvMixin csv) {
     if ((input == null) == (prepared == null)) {
       throw new DataException("give exactly one of --input CSV and --prepared DIR");
     }
