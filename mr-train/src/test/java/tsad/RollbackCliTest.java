@@ -114,6 +114,9 @@ class RollbackCliTest {
     Run margin = models("gate", "gated", "1", "--margin", "-1", "--input", dir.resolve("a/test.csv").toString());
     assertEquals(1, margin.code());
     assertEquals("tsad: error: --margin must be >= 0, got -1.0", margin.err().strip());
+    Run noData = models("gate", "gated", "1");
+    assertEquals(1, noData.code());
+    assertEquals("tsad: error: give exactly one of --input CSV and --prepared DIR", noData.err().strip());
     // version 1 holds @champion already: nothing to compare, it passes
     Run self = models("gate", "gated", "1", "--input", dir.resolve("a/test.csv").toString(), "--cache-dir",
         dir.resolve("cache").toString());

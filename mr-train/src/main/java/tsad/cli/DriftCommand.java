@@ -68,6 +68,7 @@ public final class DriftCommand implements Callable<Integer> {
     if (!(thresholdPsi > 0)) {
       throw new DataException("--threshold-psi must be > 0, got " + thresholdPsi);
     }
+    data.requireOne();
     TorchRuntime.threads(threads != null ? threads : Runtime.getRuntime().availableProcessors());
     ModelResolver.Resolved resolved = registry.resolver().resolve(model);
     ModelBundle bundle = resolved.bundle();

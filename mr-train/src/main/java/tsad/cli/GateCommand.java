@@ -62,6 +62,7 @@ final class GateCommand implements Callable<Integer> {
     if (!(margin >= 0)) {
       throw new DataException("--margin must be >= 0, got " + margin);
     }
+    data.requireOne();
     TorchRuntime.threads(threads != null ? threads : Runtime.getRuntime().availableProcessors());
     ModelResolver resolver = registry.resolver();
     ModelResolver.Resolved candidate = resolver.resolve(ModelUri.of(name, version));

@@ -31,7 +31,15 @@ public final class ModelData {
 
   /** The windows from --input or --prepared, for this model. */
   Inputs.Loaded load(ModelBundle bundle) {
+    requireOne();
     return csvOrPrepared(bundle, input, prepared, csv);
+  }
+
+  /** Fails unless exactly one of --input and --prepared was given (checked before any slow work). */
+  void requireOne() {
+    if ((input == null) == (prepared == null)) {
+      throw new DataException("give exactly one of --input CSV and --prepared DIR");
+    }
   }
 
   /** Reads CSV as the model was trained; the data report goes to stderr; a feature mismatch is an error. */
@@ -51,11 +59,8 @@ public final class ModelData {
     return data;
   }
 
-  /** CSV ({@code input}) or prepared windows ({@code prepared}, local or hdfs://): exactly one must be given. */
+  /** CSV ({@code input}) if given, else prepared windows ({@code prepared}, local or hdfs://). */
   private static Inputs.Loaded csvOrPrepared(ModelBundle bundle, List<Path> input, String prepared, CsvMixin csv) {
-    if ((input == null) == (prepared == null)) {
-      throw new DataException("give exactly one of --input CSV and --prepared DIR");
-    }
     if (input != null) {
       return csv(bundle, input, csv);
     }
