@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import tsad.cli.BenchCommand;
+import tsad.cli.DriftCommand;
 import tsad.cli.EvaluateCommand;
 import tsad.cli.ModelsCommand;
 import tsad.cli.ScoreCommand;
@@ -18,7 +19,7 @@ import tsad.core.data.DataException;
         "  tsad prepare --help          CSV -> windows (SequenceFiles), rejects quarantined",
         "  tsad score --mapreduce --help  score prepared windows or CSV as a MapReduce job"},
     subcommands = {SynthCommand.class, TrainCommand.class, ScoreCommand.class, EvaluateCommand.class, ModelsCommand.class,
-        BenchCommand.class,
+        DriftCommand.class, BenchCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   /** Exit code for bad input, options or models: the message says what to fix. */

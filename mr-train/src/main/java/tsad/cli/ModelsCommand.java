@@ -9,14 +9,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import tsad.registry.AliasHistory;
 import tsad.registry.ModelRegistry;
 import tsad.registry.ModelResolver;
 import tsad.registry.ModelUri;
 import tsad.registry.ModelVersionInfo;
 
-/** {@code tsad models list|promote|download}: the model registry from the command line. */
-@Command(name = "models", mixinStandardHelpOptions = true, description = "List, promote and download registered models.",
-    subcommands = {ModelsCommand.ListVersions.class, ModelsCommand.Promote.class, ModelsCommand.Download.class})
+/** {@code tsad models list|promote|rollback|gate|download}: the model registry from the command line. */
+@Command(name = "models", mixinStandardHelpOptions = true,
+    description = "List, promote, roll back, gate and download registered models.",
+    subcommands = {ModelsCommand.ListVersions.class, ModelsCommand.Promote.class, ModelsCommand.Rollback.class,
+        GateCommand.class, ModelsCommand.Download.class})
 public final class ModelsCommand implements Runnable {
   @Override
   public void run() {
@@ -45,6 +48,13 @@ public final class ModelsCommand implements Runnable {
         }
         if (versions.isEmpty()) {
           System.out.println("(no versions)");
+        }
+        for (String alias : versions.stream().flatMap(v -> v.aliases().stream()).sorted().toList()) {
+          List<String> history = reg.aliasHistory(name, alias);
+          if (!history.isEmpty()) {
+            System.out.printf("@%s held by versions %s (oldest first; 'models rollback' steps back)%n", alias,
+                String.join(" -> ", history));
+          }
         }
       }
       return 0;
@@ -91,6 +101,29 @@ public final class ModelsCommand implements Runnable {
           System.out.printf("models:/%s/%s -> version %s%s%n", name, stage, v.version(),
               archiveExisting ? " (previous holders archived)" : "");
         }
+      }
+      return 0;
+    }
+  }
+
+  /** Moves an alias back to the version that held it before (from the history tsad records). */
+  @Command(name = "rollback", mixinStandardHelpOptions = true,
+      description = "Move an alias back to its previous holder, as recorded by tsad whenever it moves an alias.")
+  static final class Rollback implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "MODEL")
+    String name;
+
+    @Option(names = "--alias", required = true, paramLabel = "ALIAS", description = "Alias to move back, e.g. champion.")
+    String alias;
+
+    @Mixin
+    RegistryMixin registry;
+
+    @Override
+    public Integer call() {
+      try (ModelRegistry reg = new ModelRegistry(registry.settings())) {
+        AliasHistory.Rollback r = reg.rollbackAlias(name, alias);
+        System.out.printf("models:/%s@%s -> version %s (rolled back from version %s)%n", name, alias, r.to(), r.from());
       }
       return 0;
     }

@@ -15,7 +15,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import tsad.core.bundle.ModelBundle;
 import tsad.core.data.DataException;
-import tsad.core.data.DataReport;
 import tsad.core.model.TorchRuntime;
 import tsad.core.score.ScoreFormat;
 import tsad.core.score.ScoreResult;
@@ -69,17 +68,7 @@ public final class ScoreCommand implements Callable<Integer> {
     ModelBundle bundle = resolved.bundle();
     String[] extra = resolved.name().isEmpty() ? new String[0]
         : new String[] {"model", resolved.name(), "version", resolved.version()};
-    DataReport report;
-    Inputs.Loaded data;
-    try (CsvMixin.RejectFile rejects = csv.rejectFile()) {
-      report = new DataReport(rejects);
-      data = Inputs.read(input, csv.options(Inputs.csvOptions(bundle.dataSpec(), false)),
-          Inputs.windowSpec(bundle.dataSpec()), report);
-    }
-    if (data.featureNames().size() != bundle.modelSpec().getFeatures()) {
-      throw new DataException("the model expects " + bundle.modelSpec().getFeatures() + " features "
-          + bundle.dataSpec().getFeatureColumnsList() + ", the input has " + data.featureNames());
-    }
+    Inputs.Loaded data = ModelData.csv(bundle, input, csv);
     Scorer scorer = bundle.newScorer();
     List<ScoreResult> results = scorer.score(data.windows(), batchSize, detail);
     boolean windowMode = bundle.dataSpec().getMode() == WindowMode.WINDOW;
@@ -96,7 +85,6 @@ public final class ScoreCommand implements Callable<Integer> {
         anomalies += r.isAnomaly() ? 1 : 0;
       }
     }
-    System.err.println(report.format());
     System.err.printf(Locale.ROOT, "scored %d %s, %d anomalous (%.2f%%) at threshold %.6g (%s) with %s; %.1f s%n",
         results.size(), windowMode ? "windows" : "slices", anomalies, 100.0 * anomalies / results.size(),
         scorer.threshold(), bundle.threshold().getMethod(), resolved.version().isEmpty() ? model

@@ -241,8 +241,22 @@ public final class TrainCommand implements Callable<Integer> {
         System.out.println(tr.decision());
       }
     }
+    actionOutput(out, tr);
     System.out.printf(Locale.ROOT, "time: %.1f s%n", (System.nanoTime() - t0) / 1e9);
     return 0;
+  }
+
+  /** Under Oozie (capture-output): the registered version and run, for the gate and promote steps. */
+  private static void actionOutput(TrainPipeline.Outcome out, TrackedTraining.Result tr) {
+    java.util.Map<String, String> p = new java.util.LinkedHashMap<>();
+    p.put("threshold", String.format(Locale.ROOT, "%.6g", out.threshold().value()));
+    p.put("validation_loss", String.format(Locale.ROOT, "%.6g", out.training().bestValidationLoss()));
+    if (tr != null) {
+      p.put("run_id", tr.runId());
+      p.put("version", tr.version() == null ? "" : tr.version().version());
+      p.put("promoted", Boolean.toString(tr.promoted()));
+    }
+    ActionOutput.write(p);
   }
 
   /** Parsers for enum-like options with messages that list the accepted values. */

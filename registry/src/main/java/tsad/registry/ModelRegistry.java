@@ -121,13 +121,49 @@ public final class ModelRegistry implements AutoCloseable {
     }
   }
 
-  /** Points an alias at a version (moving it from any previous holder). */
+  /**
+   * Points an alias at a version (moving it from any previous holder) and records the move in the alias
+   * history, so {@link #rollbackAlias} can undo it. Every tsad path that moves an alias goes through here.
+   */
   public void setAlias(String name, String alias, String version) {
+    AliasHistory h = AliasHistory.of(model(name), alias);
+    postAlias(name, alias, version);
+    rest.post("registered-models/set-tag", h.moved(version).tagBody(name));
+  }
+
+  /** The versions that held an alias, oldest first, as tsad recorded them (MLflow keeps no alias history). */
+  public List<String> aliasHistory(String name, String alias) {
+    requireModel(name);
+    return AliasHistory.of(model(name), alias).versions();
+  }
+
+  /**
+   * Moves an alias back to its previous recorded holder (skipping versions deleted since) and records that.
+   *
+   * @return the versions the alias moved from and to
+   */
+  public AliasHistory.Rollback rollbackAlias(String name, String alias) {
+    requireModel(name);
+    AliasHistory h = AliasHistory.of(model(name), alias);
+    java.util.Set<String> existing = versions(name).stream().map(ModelVersionInfo::version)
+        .collect(Collectors.toSet());
+    AliasHistory.Rollback r = h.rollback(existing, name);
+    postAlias(name, alias, r.to());
+    rest.post("registered-models/set-tag", r.history().tagBody(name));
+    return r;
+  }
+
+  private void postAlias(String name, String alias, String version) {
     JsonObject body = new JsonObject();
     body.addProperty("name", name);
     body.addProperty("alias", alias);
     body.addProperty("version", version);
     rest.post("registered-models/alias", body);
+  }
+
+  /** The registered model as the server describes it (aliases, tags). */
+  private JsonObject model(String name) {
+    return rest.get("registered-models/get", Map.of("name", name)).getAsJsonObject("registered_model");
   }
 
   /** Moves a version to a stage, optionally archiving the versions that held it. */
@@ -175,7 +211,7 @@ public final class ModelRegistry implements AutoCloseable {
 
   /** version -> aliases of a registered model. */
   private Map<String, List<String>> aliases(String name) {
-    JsonObject m = rest.get("registered-models/get", Map.of("name", name)).getAsJsonObject("registered_model");
+    JsonObject m = model(name);
     Map<String, List<String>> out = new java.util.HashMap<>();
     if (m != null && m.has("aliases")) {
       m.getAsJsonArray("aliases").forEach(e -> out.computeIfAbsent(e.getAsJsonObject().get("version").getAsString(),
