@@ -66,7 +66,7 @@ for arch in dense cnn; do
   timed "$tsad" score --mapreduce -D mapreduce.local.map.tasks.maximum=1 --model "$model" --input "$prepared" \
     --output "$out/scores-$arch" --batch-size 256 --threads 1
   windows=$(sed -n 's/^scored \([0-9]*\) windows.*/\1/p' "$out/last.out")
-  task_ms=$(sed -n 's/^score tasks: \([0-9]*\) ms in all.*/\1/p' "$out/last.err")
+  task_ms=$(sed -n 's/.*score tasks: \([0-9]*\) ms in all.*/\1/p' "$out/last.err")
   job_rss=$rss
   job_wall=$wall
   forward=$("$tsad" bench --model "$model" --threads 1 --score-batches 256 --seconds 3 2>/dev/null \

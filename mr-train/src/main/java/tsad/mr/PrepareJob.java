@@ -55,6 +55,7 @@ import tsad.proto.PreparedData;
     description = "MapReduce: CSV (local or hdfs://) -> windows as protobuf SequenceFiles, rejects quarantined. "
         + "Hadoop generic options (-D k=v, -files, -libjars) go first.")
 public final class PrepareJob extends Configured implements Tool, Callable<Integer> {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PrepareJob.class);
   static final String HEADER = "tsad.csv.header";
   static final String SPEC = "tsad.data.spec";
   static final String STRICT = "tsad.strict";
@@ -140,13 +141,13 @@ public final class PrepareJob extends Configured implements Tool, Callable<Integ
     }
     windows = summary.getWindows();
     for (FeatureStats f : manifest.getFeatureStatsList()) {
-      System.err.printf(Locale.ROOT, "feature %s: %d values, mean %.6g, std %.6g, min %.6g, max %.6g%n", f.getName(),
-          f.getCount(), f.getMean(), FeatureStatistics.std(f), f.getMin(), f.getMax());
+      LOG.info(String.format(Locale.ROOT, "feature %s: %d values, mean %.6g, std %.6g, min %.6g, max %.6g",
+          f.getName(), f.getCount(), f.getMean(), FeatureStatistics.std(f), f.getMin(), f.getMax()));
     }
-    System.err.printf(Locale.ROOT, "rows:   %d read, %d used, %d rejected %s%n", summary.getRowsRead(),
-        summary.getRowsUsed(), summary.getRowsRejected(), summary.getRowsRejectedByReasonMap());
-    System.err.printf(Locale.ROOT, "slices: %d read, %d used, %d rejected %s%n", summary.getSlicesRead(),
-        summary.getSlicesUsed(), summary.getSlicesRejected(), summary.getSlicesRejectedByReasonMap());
+    LOG.info(String.format(Locale.ROOT, "rows: %d read, %d used, %d rejected %s", summary.getRowsRead(),
+        summary.getRowsUsed(), summary.getRowsRejected(), summary.getRowsRejectedByReasonMap()));
+    LOG.info(String.format(Locale.ROOT, "slices: %d read, %d used, %d rejected %s", summary.getSlicesRead(),
+        summary.getSlicesUsed(), summary.getSlicesRejected(), summary.getSlicesRejectedByReasonMap()));
     System.out.printf(Locale.ROOT, "prepared %d windows in %s (quarantine: %s/%s) in %.1f s%n", windows, out, out,
         MrReports.QUARANTINE, (System.nanoTime() - t0) / 1e9);
     return 0;

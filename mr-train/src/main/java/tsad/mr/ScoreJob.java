@@ -38,6 +38,7 @@ import tsad.registry.ModelResolver;
     description = "MapReduce scoring: prepared windows or CSV (local or hdfs://) -> JSON lines (or TSV) with "
         + "slice_id, score, threshold, is_anomaly, model, version. Hadoop generic options go first.")
 public final class ScoreJob extends Configured implements Tool, Callable<Integer> {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ScoreJob.class);
   static final String CACHE_PREFIX = "tsad-model.";
   static final String MODEL = "tsad.model.uri";
   static final String MODEL_NAME = "tsad.model.name";
@@ -130,13 +131,13 @@ public final class ScoreJob extends Configured implements Tool, Callable<Integer
     long rejected = job.getCounters().findCounter(ScoreMapper.COUNTERS, "rejected").getValue();
     System.out.printf(Locale.ROOT, "scored %d windows, %d anomalous, with %s into %s in %.1f s%n", scored, anomalies,
         m.version().isEmpty() ? model : "models:/" + m.name() + "/" + m.version(), out, (System.nanoTime() - t0) / 1e9);
-    System.err.printf(Locale.ROOT, "score tasks: %d ms in all, %d ms loading the model, %d ms in the scorer%n",
+    LOG.info(String.format(Locale.ROOT, "score tasks: %d ms in all, %d ms loading the model, %d ms in the scorer",
         job.getCounters().findCounter(ScoreMapper.COUNTERS, "task ms").getValue(),
         job.getCounters().findCounter(ScoreMapper.COUNTERS, "model load ms").getValue(),
-        job.getCounters().findCounter(ScoreMapper.COUNTERS, "scorer ms").getValue());
+        job.getCounters().findCounter(ScoreMapper.COUNTERS, "scorer ms").getValue()));
     if (rejected > 0) {
-      System.err.printf(Locale.ROOT, "rejected %d windows that cannot be scored: see %s/%s%n", rejected, out,
-          MrReports.QUARANTINE);
+      LOG.warn(String.format(Locale.ROOT, "rejected %d windows that cannot be scored: see %s/%s", rejected, out,
+          MrReports.QUARANTINE));
     }
     return 0;
   }
