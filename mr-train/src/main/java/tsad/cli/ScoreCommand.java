@@ -79,8 +79,9 @@ public final class ScoreCommand implements Callable<Integer> {
       if (format.equals("tsv")) {
         w.write("slice_id\twindow\tscore\tthreshold\tis_anomaly\n");
       }
+      ScoreFormat.JsonLines json = new ScoreFormat.JsonLines(windowMode, names, extra);
       for (ScoreResult r : results) {
-        w.write(format.equals("tsv") ? ScoreFormat.tsv(r) : ScoreFormat.json(r, windowMode, names, extra));
+        w.write(format.equals("tsv") ? ScoreFormat.tsv(r) : json.render(r));
         w.write('\n');
         anomalies += r.isAnomaly() ? 1 : 0;
       }

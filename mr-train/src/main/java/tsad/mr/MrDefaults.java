@@ -12,6 +12,25 @@ final class MrDefaults {
         || "5000".equals(conf.get("mapreduce.client.completion.pollinterval"))) {
       conf.setInt("mapreduce.client.completion.pollinterval", 100);
     }
+    if ("local".equals(conf.get("mapreduce.framework.name", "local"))) {
+      shareLocalHeap(conf);
+    }
+  }
+
+  /**
+   * The local job runner runs every task in this one JVM, but Hadoop sizes each reduce task's in-memory shuffle
+   * as a share of the whole heap (70 %), as if it had a JVM of its own: two local reducers then ask for 140 %
+   * and a 1 GB client dies in the shuffle. Give each concurrent reducer its part of the budget instead, unless
+   * the user set the share.
+   */
+  static void shareLocalHeap(Configuration conf) {
+    String key = "mapreduce.reduce.shuffle.input.buffer.percent";
+    if (conf.get(key) != null && !"0.70".equals(conf.get(key)) && !"0.7".equals(conf.get(key))) {
+      return;
+    }
+    int reducers = Math.max(1, Math.min(conf.getInt("mapreduce.local.reduce.tasks.maximum", 1),
+        conf.getInt("mapreduce.job.reduces", 1)));
+    conf.setFloat(key, 0.35f / reducers);
   }
 
   /** Sets a job's output directory, refusing one that exists (a rerun must not mix old and new parts). */

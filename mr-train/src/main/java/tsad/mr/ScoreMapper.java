@@ -48,6 +48,7 @@ public class ScoreMapper extends Mapper<Text, BytesWritable, NullWritable, Text>
   private boolean tsv;
   private String[] features;
   private String[] extra;
+  private ScoreFormat.JsonLines json;
   private Counter scored;
   private Counter anomalies;
   private Counter rejected;
@@ -96,6 +97,7 @@ public class ScoreMapper extends Mapper<Text, BytesWritable, NullWritable, Text>
     String name = conf.get(ScoreJob.MODEL_NAME, "");
     extra = name.isEmpty() ? new String[] {"model", conf.get(ScoreJob.MODEL)}
         : new String[] {"model", name, "version", conf.get(ScoreJob.MODEL_VERSION, "")};
+    json = new ScoreFormat.JsonLines(windowMode, features, extra);
   }
 
   @Override
@@ -142,7 +144,7 @@ public class ScoreMapper extends Mapper<Text, BytesWritable, NullWritable, Text>
     List<ScoreResult> results = scorer.score(batch, batchSize, false);
     scorerNanos += System.nanoTime() - t0;
     for (ScoreResult r : results) {
-      line.set(tsv ? ScoreFormat.tsv(r) : ScoreFormat.json(r, windowMode, features, extra));
+      line.set(tsv ? ScoreFormat.tsv(r) : json.render(r));
       ctx.write(NullWritable.get(), line);
       flagged += r.isAnomaly() ? 1 : 0;
     }

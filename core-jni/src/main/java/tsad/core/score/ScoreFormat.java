@@ -12,32 +12,67 @@ public final class ScoreFormat {
    * details, step_errors and feature_share (keyed by feature name); plus any extra string fields.
    */
   public static String json(ScoreResult r, boolean windowMode, String[] featureNames, String... extra) {
-    StringBuilder sb = new StringBuilder(128).append("{\"slice_id\":").append(quote(r.seriesId()));
-    if (windowMode) {
-      sb.append(",\"window\":").append(quote(r.id())).append(",\"start\":")
-          .append(quote(Instant.ofEpochMilli(r.startMs()).toString()));
-    }
-    sb.append(",\"score\":").append(num(r.score())).append(",\"threshold\":").append(num(r.threshold()))
-        .append(",\"is_anomaly\":").append(r.isAnomaly());
-    for (int i = 0; i + 1 < extra.length; i += 2) {
-      sb.append(',').append(quote(extra[i])).append(':').append(quote(extra[i + 1]));
-    }
-    if (r.stepErrors() != null) {
-      sb.append(",\"step_errors\":[");
-      for (int i = 0; i < r.stepErrors().length; i++) {
-        sb.append(i > 0 ? "," : "").append(num(r.stepErrors()[i]));
+    return new JsonLines(windowMode, featureNames, extra).render(r);
+  }
+
+  /**
+   * Renders many results of one model as JSON lines: the extra fields are quoted once and the threshold's text
+   * is kept while it does not change, which matters when a MapReduce task writes millions of lines.
+   */
+  public static final class JsonLines {
+    private final boolean windowMode;
+    private final String[] featureNames;
+    private final String extras;
+    private final StringBuilder sb = new StringBuilder(256);
+    private double threshold = Double.NaN;
+    private String thresholdText = num(Double.NaN);
+
+    /** A renderer for one model's results; {@code extra} are name, value pairs appended to every line. */
+    public JsonLines(boolean windowMode, String[] featureNames, String... extra) {
+      this.windowMode = windowMode;
+      this.featureNames = featureNames;
+      StringBuilder e = new StringBuilder();
+      for (int i = 0; i + 1 < extra.length; i += 2) {
+        e.append(',').append(quote(extra[i])).append(':').append(quote(extra[i + 1]));
       }
-      sb.append(']');
+      extras = e.toString();
     }
-    if (r.featureShare() != null) {
-      sb.append(",\"feature_share\":{");
-      for (int i = 0; i < r.featureShare().length; i++) {
-        String name = featureNames != null && i < featureNames.length ? featureNames[i] : "f" + i;
-        sb.append(i > 0 ? "," : "").append(quote(name)).append(':').append(num(r.featureShare()[i]));
+
+    /** The JSON line of one result (without the newline); the same text as {@link ScoreFormat#json}. */
+    public String render(ScoreResult r) {
+      sb.setLength(0);
+      sb.append("{\"slice_id\":");
+      quote(r.seriesId(), sb);
+      if (windowMode) {
+        sb.append(",\"window\":");
+        quote(r.id(), sb);
+        sb.append(",\"start\":\"").append(Instant.ofEpochMilli(r.startMs())).append('"');
       }
-      sb.append('}');
+      if (Double.doubleToLongBits(r.threshold()) != Double.doubleToLongBits(threshold)) {
+        threshold = r.threshold();
+        thresholdText = num(threshold);
+      }
+      sb.append(",\"score\":").append(num(r.score())).append(",\"threshold\":").append(thresholdText)
+          .append(",\"is_anomaly\":").append(r.isAnomaly()).append(extras);
+      if (r.stepErrors() != null) {
+        sb.append(",\"step_errors\":[");
+        for (int i = 0; i < r.stepErrors().length; i++) {
+          sb.append(i > 0 ? "," : "").append(num(r.stepErrors()[i]));
+        }
+        sb.append(']');
+      }
+      if (r.featureShare() != null) {
+        sb.append(",\"feature_share\":{");
+        for (int i = 0; i < r.featureShare().length; i++) {
+          String name = featureNames != null && i < featureNames.length ? featureNames[i] : "f" + i;
+          sb.append(i > 0 ? "," : "");
+          quote(name, sb);
+          sb.append(':').append(num(r.featureShare()[i]));
+        }
+        sb.append('}');
+      }
+      return sb.append('}').toString();
     }
-    return sb.append('}').toString();
   }
 
   /** One TSV line: slice_id, window, score, threshold, is_anomaly. */
@@ -55,7 +90,23 @@ public final class ScoreFormat {
 
   /** A JSON string literal with the required escapes. */
   public static String quote(String s) {
-    StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
+    StringBuilder sb = new StringBuilder(s.length() + 2);
+    quote(s, sb);
+    return sb.toString();
+  }
+
+  /** Appends {@code s} as a JSON string literal; ids rarely need escapes, so those are looked for first. */
+  static void quote(String s, StringBuilder sb) {
+    boolean plain = true;
+    for (int i = 0; i < s.length() && plain; i++) {
+      char c = s.charAt(i);
+      plain = c >= 0x20 && c != '"' && c != '\\';
+    }
+    if (plain) {
+      sb.append('"').append(s).append('"');
+      return;
+    }
+    sb.append('"');
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       switch (c) {
@@ -72,6 +123,6 @@ public final class ScoreFormat {
           }
       }
     }
-    return sb.append('"').toString();
+    sb.append('"');
   }
 }

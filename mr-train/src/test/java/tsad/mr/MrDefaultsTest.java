@@ -1,0 +1,33 @@
+package tsad.mr;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+
+/** The local job runner's shared heap is split between concurrent reducers; cluster and user settings stand. */
+class MrDefaultsTest {
+  private static final String SHARE = "mapreduce.reduce.shuffle.input.buffer.percent";
+
+  @Test
+  void localReducersShareTheOneHeap() {
+    Configuration c = new Configuration(false);
+    c.setInt("mapreduce.local.reduce.tasks.maximum", 2);
+    c.setInt("mapreduce.job.reduces", 4);
+    MrDefaults.apply(c);
+    assertEquals(0.175f, c.getFloat(SHARE, 0), 1e-6, "two reducers at a time: 35 % of the heap between them");
+  }
+
+  @Test
+  void aUsersShareAndClusterJobsAreLeftAlone() {
+    Configuration user = new Configuration(false);
+    user.setFloat(SHARE, 0.5f);
+    MrDefaults.apply(user);
+    assertEquals(0.5f, user.getFloat(SHARE, 0), 0);
+    Configuration yarn = new Configuration(false);
+    yarn.set("mapreduce.framework.name", "yarn");
+    MrDefaults.apply(yarn);
+    assertNull(yarn.get(SHARE), "on a cluster each task has its own heap");
+  }
+}
