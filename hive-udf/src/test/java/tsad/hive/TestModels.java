@@ -66,10 +66,16 @@ public final class TestModels {
     return train(dir, slices, features, seed, new WindowSpec(WindowMode.SLICE, T, T, LengthPolicy.REJECT));
   }
 
-  /** Trains a dense model with the given window spec. */
+  /** Trains a dense model with the given window spec on slices of T steps. */
   public static Trained train(Path dir, int slices, int features, long seed, WindowSpec spec) throws IOException {
+    return train(dir, slices, T, features, seed, spec);
+  }
+
+  /** Trains a dense model with the given window spec on slices of {@code length} steps. */
+  public static Trained train(Path dir, int slices, int length, int features, long seed, WindowSpec spec)
+      throws IOException {
     Path data = dir.resolve("data");
-    new SynthGenerator(new SynthConfig(slices, T, features, 0.1, seed)).writeCsv(data);
+    new SynthGenerator(new SynthConfig(slices, length, features, 0.1, seed)).writeCsv(data);
     DataReport report = new DataReport();
     Inputs.Loaded in = Inputs.read(List.of(data.resolve("train.csv")), CsvOptions.defaults(), spec, report);
     Path bundle = dir.resolve("model");
