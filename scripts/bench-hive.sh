@@ -22,7 +22,7 @@ opens="--add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.uti
   --add-opens=java.base/java.io=ALL-UNNAMED --add-opens=java.base/java.text=ALL-UNNAMED
   --add-opens=java.sql/java.sql=ALL-UNNAMED"
 echo "machine: $(getconf _NPROCESSORS_ONLN) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo)," \
-  "$(java -version 2>&1 | head -1); jar $(du -m hive-udf/target/tsad-hive-udf.jar | cut -f1) MB"
+  "$(java -version 2>&1 | head -1); jar $(stat -c %s hive-udf/target/tsad-hive-udf.jar) bytes"
 cd "$out"
 # shellcheck disable=SC2086
 OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 java -Xmx2g $opens \

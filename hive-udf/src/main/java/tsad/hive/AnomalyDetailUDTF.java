@@ -34,6 +34,7 @@ public final class AnomalyDetailUDTF extends GenericUDTF {
   private transient ScoringCall call;
   private transient MapredContext context;
 
+  /** Checks the arguments at compile time (constant URI and options, series type) and declares the columns. */
   @Override
   public StructObjectInspector initialize(StructObjectInspector argOIs) throws UDFArgumentException {
     List<? extends StructField> fields = argOIs.getAllStructFieldRefs();
@@ -53,6 +54,7 @@ public final class AnomalyDetailUDTF extends GenericUDTF {
         ObjectInspectorFactory.getStandardListObjectInspector(PrimitiveObjectInspectorFactory.javaDoubleObjectInspector)));
   }
 
+  /** Takes the task's configuration and counters (Hive calls this before initialize in tasks). */
   @Override
   public void configure(MapredContext mapredContext) {
     this.context = mapredContext;
@@ -61,6 +63,7 @@ public final class AnomalyDetailUDTF extends GenericUDTF {
     }
   }
 
+  /** Forwards one row per scored step of the series; nothing for a bad row (counted), or fails under strict. */
   @Override
   public void process(Object[] args) throws HiveException {
     ScoringCall.Scored s = call.score(args[1], true);
@@ -87,6 +90,7 @@ public final class AnomalyDetailUDTF extends GenericUDTF {
     return call.warnings().count(reason);
   }
 
+  /** Nothing to flush: rows are forwarded as they are scored. */
   @Override
   public void close() {
     // Nothing to release: the model is shared by the JVM and freed with it.

@@ -40,6 +40,7 @@ public final class ScoreAnomalyUDF extends GenericUDF {
   private transient Text version;
   private transient Object[] result;
 
+  /** Checks the arguments at compile time (constant URI and options, series type) and declares the struct. */
   @Override
   public ObjectInspector initialize(ObjectInspector[] args) throws UDFArgumentException {
     call = ScoringCall.initialize("score_anomaly", args);
@@ -58,6 +59,7 @@ public final class ScoreAnomalyUDF extends GenericUDF {
         PrimitiveObjectInspectorFactory.writableStringObjectInspector));
   }
 
+  /** Takes the task's configuration and counters (Hive calls this before initialize in tasks). */
   @Override
   public void configure(MapredContext context) {
     // Hive calls configure before initialize in tasks: keep the context for initialize.
@@ -67,6 +69,7 @@ public final class ScoreAnomalyUDF extends GenericUDF {
     }
   }
 
+  /** Scores one series; NULL for a bad row (counted), or a HiveException under strict. */
   @Override
   public Object evaluate(DeferredObject[] args) throws HiveException {
     ScoringCall.Scored s = call.score(args[1].get(), false);
@@ -92,6 +95,7 @@ public final class ScoreAnomalyUDF extends GenericUDF {
     return call.warnings().count(reason);
   }
 
+  /** How EXPLAIN shows the call. */
   @Override
   public String getDisplayString(String[] children) {
     return getStandardDisplayString("score_anomaly", children);

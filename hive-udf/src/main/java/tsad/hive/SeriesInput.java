@@ -29,6 +29,9 @@ import tsad.proto.TimeFormat;
 final class SeriesInput {
   private enum Shape { UNIVARIATE, MULTIVARIATE, RECORDS }
 
+  /** The series id in messages: a function argument has no slice id of its own. */
+  private static final String ROW = "of this row";
+
   /** A series, or why the row was rejected. */
   record Read(Series series, RejectReason reason, String detail) {
     static Read reject(RejectReason reason, String detail) {
@@ -185,9 +188,9 @@ final class SeriesInput {
           }
         }
       }
-      return new Read(new Series("series", times, values, features), null, null);
+      return new Read(new Series(ROW, times, values, features), null, null);
     }
-    SeriesBuilder b = new SeriesBuilder("series", features);
+    SeriesBuilder b = new SeriesBuilder(ROW, features);
     float[] one = new float[features];
     for (int i = 0; i < n; i++) {
       Object rec = list.getListElement(data, i);

@@ -82,11 +82,11 @@ public final class HiveBench {
         print(names[k] + " (best of " + rounds + " rounds)", best[k], forward);
       }
     }
-    if (slices > 0) {
-      hive(dir, uri, pool, slices, forward);
-    }
     if (rssCalls > 0) {
       rss(arrays, arrayArgs, rssCalls);
+    }
+    if (slices > 0) {
+      hive(dir, uri, pool, slices, forward, rssCalls);
     }
   }
 
@@ -124,7 +124,8 @@ public final class HiveBench {
     return n / elapsed;
   }
 
-  private static void hive(Path dir, String uri, List<Series> pool, int slices, double forward) throws Exception {
+  private static void hive(Path dir, String uri, List<Series> pool, int slices, double forward, long rssCalls)
+      throws Exception {
     List<String> arrays = new ArrayList<>();
     List<String> rows = new ArrayList<>();
     for (int k = 0; k < slices; k++) {
@@ -157,6 +158,33 @@ public final class HiveBench {
       query(h, "Hive GROUP BY: score_anomaly(uri, collect_list(named_struct(ts, v)))", slices, forward,
           "SELECT sum(s.score) FROM (SELECT score_anomaly('" + uri + "', collect_list(named_struct('ts', ts, 'v', v)))"
               + " AS s FROM readings GROUP BY slice_id) x");
+      if (rssCalls > 0) {
+        // About rssCalls calls inside one Hive query (each array scored several times), RSS sampled meanwhile.
+        int repeat = (int) Math.max(1, rssCalls / slices);
+        String sql = "SELECT count(s.score), sum(s.score) FROM (SELECT score_anomaly('" + uri + "', v) AS s "
+            + "FROM series_arr LATERAL VIEW posexplode(split(space(" + (repeat - 1) + "), ' ')) r AS i, x) q";
+        List<String> samples = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread sampler = new Thread(() -> {
+          try {
+            while (!Thread.currentThread().isInterrupted()) {
+              samples.add(String.format(Locale.ROOT, "%.0f", rssMb()));
+              Thread.sleep(5000);
+            }
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          } catch (Exception e) {
+            samples.add("error " + e);
+          }
+        });
+        sampler.setDaemon(true);
+        sampler.start();
+        query(h, "Hive map-only, " + repeat + " calls per row (RSS run)", slices * repeat, forward, sql);
+        sampler.interrupt();
+        sampler.join();
+        System.out.println("RSS MB of the Hive JVM every 5 s during " + (long) slices * repeat
+            + " score_anomaly calls in one query: " + String.join(" ", samples) + " (after: "
+            + String.format(Locale.ROOT, "%.0f", rssMb()) + ")");
+      }
     }
   }
 
@@ -178,7 +206,7 @@ public final class HiveBench {
       Udfs.call(f, "", inputs.get((int) (c % inputs.size())));
     }
     line.append(String.format(Locale.ROOT, " %.0f", rssMb()));
-    System.out.println("RSS MB every " + step + " calls of " + calls + ":" + line);
+    System.out.println("RSS MB every " + step + " direct evaluate calls of " + calls + ":" + line);
   }
 
   private static double rssMb() throws Exception {

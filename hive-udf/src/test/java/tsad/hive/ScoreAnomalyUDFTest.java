@@ -208,6 +208,22 @@ class ScoreAnomalyUDFTest {
   }
 
   @Test
+  void isoStringTimesAreParsedAndBadTimesAreBadRows() throws Exception {
+    ObjectInspector oi = ObjectInspectorFactory.getStandardListObjectInspector(
+        ObjectInspectorFactory.getStandardStructObjectInspector(List.of("v", "time"), List.of(Udfs.DOUBLE, Udfs.STRING)));
+    ScoreAnomalyUDF f = udf(uni, oi);
+    Series s = uni.testSeries().get(2);
+    List<Object> recs = new ArrayList<>();
+    for (int i = s.length() - 1; i >= 0; i--) {
+      recs.add(List.of((double) s.values()[i], java.time.Instant.ofEpochMilli(s.timesMs()[i]).toString()));
+    }
+    assertClose(uni.referenceScores().get(s.id()).score(), score(call(f, "", recs)), "ISO times, field named time");
+    recs.set(4, List.of(1.0, "yesterday"));
+    assertNull(call(f, "", recs));
+    assertEquals(1, f.warnings("bad_time"));
+  }
+
+  @Test
   void oneModelPerJvmSharedByThreads() throws Exception {
     ScoreAnomalyUDF a = udf(uni, Udfs.UNIVARIATE);
     ScoreAnomalyUDF b = udf(uni, Udfs.UNIVARIATE);

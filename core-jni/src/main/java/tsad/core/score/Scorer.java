@@ -90,7 +90,9 @@ public final class Scorer {
       Tensor x = Tensors.on(Tensors.windows(windows, from, len, center, inverseScale), model.device());
       // In place: no extra (B, T, F) allocations beyond the forward pass's own output.
       Tensor err = model.forward(x).sub_(x).square_();
-      means = Tensors.toArray(err.mean(new long[] {1, 2}, false, SAME_DTYPE));
+      Tensor mean = err.mean(new long[] {1, 2}, false, SAME_DTYPE);
+      // One window (the Hive UDF's case): one native call instead of a copy-out's five.
+      means = len == 1 ? new float[] {mean.item_float()} : Tensors.toArray(mean);
       if (needSteps) {
         steps = Tensors.toArray(err.mean(new long[] {2}, false, SAME_DTYPE));
       }
