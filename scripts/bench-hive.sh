@@ -24,6 +24,7 @@ opens="--add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.uti
 echo "machine: $(getconf _NPROCESSORS_ONLN) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo)," \
   "$(java -version 2>&1 | head -1); jar $(stat -c %s hive-udf/target/tsad-hive-udf.jar) bytes"
 cd "$out"
+rm -rf "$out"/run-*   # model, tables and metastore of the previous run (~250 MB)
 # shellcheck disable=SC2086
 OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 java -Xmx2g $opens \
   -cp "$root/hive-udf/target/test-classes:$root/hive-udf/target/tsad-hive-udf.jar:$(cat "$out/classpath.txt")" \

@@ -35,7 +35,7 @@ public final class HiveBench {
     double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 5;
     int slices = args.length > 1 ? Integer.parseInt(args[1]) : 50_000;
     long rssCalls = args.length > 2 ? Long.parseLong(args[2]) : 1_000_000;
-    Path dir = Files.createTempDirectory("tsad-hive-bench");
+    Path dir = Files.createTempDirectory(Path.of("").toAbsolutePath(), "run-");   // the script clears old runs
     int t = 64;
     TestModels.Trained m = TestModels.train(dir.resolve("model"), 400, t, 1, 7,
         new WindowSpec(WindowMode.SLICE, t, t, LengthPolicy.REJECT));
