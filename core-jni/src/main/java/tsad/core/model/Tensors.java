@@ -18,11 +18,21 @@ public final class Tensors {
    * than scaling in Java first); the one scaling path of training and every scoring path.
    */
   public static Tensor windows(List<Window> windows, int from, int n, Scaler scaler) {
+    try (Tensor center = vector(scaler.center()); Tensor inv = vector(scaler.inverseScale())) {
+      return windows(windows, from, n, center, inv);
+    }
+  }
+
+  /**
+   * The same as {@link #windows(List, int, int, Scaler)} with the scaler's center and 1 / scale already in (F)
+   * tensors (see {@link #persistent}), so a caller scoring one window at a time does not rebuild them per call.
+   */
+  public static Tensor windows(List<Window> windows, int from, int n, Tensor center, Tensor inverseScale) {
     Window first = windows.get(from);
     int t = first.steps();
     int f = first.features();
-    if (scaler.features() != f) {
-      throw new IllegalArgumentException("the scaler has " + scaler.features() + " features, the windows " + f);
+    if (center.numel() != f) {
+      throw new IllegalArgumentException("the scaler has " + center.numel() + " features, the windows " + f);
     }
     Tensor x = torch.empty(n, t, f);
     FloatBuffer buf = x.data_ptr_float().capacity((long) n * t * f).asBuffer();
@@ -34,10 +44,18 @@ public final class Tensors {
       }
       buf.put(w.values());
     }
-    try (Tensor center = vector(scaler.center()); Tensor inv = vector(scaler.inverseScale())) {
-      x.sub_(center).mul_(inv);
-    }
+    x.sub_(center).mul_(inverseScale);
     return x;
+  }
+
+  /**
+   * A (F) float tensor that outlives every PointerScope, including one open while it is made (it is freed by the
+   * GC with its owner): for constants such as a scorer's scaling parameters, read concurrently by batches.
+   */
+  public static Tensor persistent(float[] v) {
+    Tensor t = vector(v);
+    t.retainReference();
+    return t;
   }
 
   private static Tensor vector(float[] v) {
@@ -53,7 +71,8 @@ public final class Tensors {
 
   /** Copies a float tensor (any shape, on any device, made contiguous) into a new Java array. */
   public static float[] toArray(Tensor t) {
-    Tensor c = (t.is_cuda() ? t.cpu() : t).contiguous();
+    // contiguous() makes a new handle even for a contiguous tensor: skip it in the usual case (batch-1 cost).
+    Tensor c = t.is_cuda() ? t.cpu().contiguous() : t.is_contiguous() ? t : t.contiguous();
     float[] out = new float[(int) c.numel()];
     c.data_ptr_float().get(out);
     return out;

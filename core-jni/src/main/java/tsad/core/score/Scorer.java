@@ -21,10 +21,15 @@ import tsad.proto.Aggregation;
  * batch sizes agree to float tolerance, and the same batch size gives bit-identical scores.
  */
 public final class Scorer {
+  /** "Keep the dtype" for reductions; shared and never freed, like the scaling tensors. */
+  private static final ScalarTypeOptional SAME_DTYPE = new ScalarTypeOptional().retainReference();
   private final Autoencoder model;
   private final Scaler scaler;
   private final Aggregation aggregation;
   private final double threshold;
+  // Made once, not per batch: at batch 1 rebuilding them cost a sizeable share of each call.
+  private final Tensor center;
+  private final Tensor inverseScale;
 
   /** Creates a scorer; the model is switched to eval mode. */
   public Scorer(Autoencoder model, Scaler scaler, Aggregation aggregation, double threshold) {
@@ -32,6 +37,8 @@ public final class Scorer {
     this.scaler = scaler;
     this.aggregation = aggregation == Aggregation.AGGREGATION_UNSPECIFIED ? Aggregation.MEAN : aggregation;
     this.threshold = threshold;
+    this.center = Tensors.persistent(scaler.center());
+    this.inverseScale = Tensors.persistent(scaler.inverseScale());
     model.eval();
   }
 
@@ -80,12 +87,14 @@ public final class Scorer {
     float[] steps = null;
     float[] sq = null;
     try (PointerScope scope = new PointerScope(); InferenceMode guard = new InferenceMode()) {
-      Tensor x = Tensors.on(Tensors.windows(windows, from, len, scaler), model.device());
+      Tensor x = Tensors.on(Tensors.windows(windows, from, len, center, inverseScale), model.device());
       // In place: no extra (B, T, F) allocations beyond the forward pass's own output.
       Tensor err = model.forward(x).sub_(x).square_();
-      means = Tensors.toArray(err.mean(new long[] {1, 2}, false, new ScalarTypeOptional()));
+      Tensor mean = err.mean(new long[] {1, 2}, false, SAME_DTYPE);
+      // One window (the Hive UDF's case): one native call instead of a copy-out's five.
+      means = len == 1 ? new float[] {mean.item_float()} : Tensors.toArray(mean);
       if (needSteps) {
-        steps = Tensors.toArray(err.mean(new long[] {2}, false, new ScalarTypeOptional()));
+        steps = Tensors.toArray(err.mean(new long[] {2}, false, SAME_DTYPE));
       }
       if (detail) {
         sq = Tensors.toArray(err);
@@ -114,7 +123,8 @@ public final class Scorer {
       int len = Math.min(batchSize, windows.size() - from);
       float[] flat;
       try (PointerScope scope = new PointerScope(); InferenceMode guard = new InferenceMode()) {
-        flat = Tensors.toArray(model.forward(Tensors.on(Tensors.windows(windows, from, len, scaler), model.device())));
+        flat = Tensors.toArray(model.forward(Tensors.on(Tensors.windows(windows, from, len, center, inverseScale),
+            model.device())));
       }
       int per = flat.length / len;
       for (int i = 0; i < len; i++) {

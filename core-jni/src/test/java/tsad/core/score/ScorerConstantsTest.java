@@ -1,0 +1,54 @@
+package tsad.core.score;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import java.util.List;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.InferenceMode;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tsad.core.model.Autoencoder;
+import tsad.core.model.Fixtures;
+import tsad.core.model.Tensors;
+import tsad.core.model.TorchRuntime;
+import tsad.core.scale.Scaler;
+import tsad.core.window.Window;
+import tsad.proto.Aggregation;
+import tsad.proto.Architecture;
+import tsad.proto.ModelSpec;
+import tsad.proto.ScalerParams;
+
+/** The scorer's once-made scaling tensors: valid after the scope they were made in, same numbers as before. */
+class ScorerConstantsTest {
+  @BeforeAll
+  static void threads() {
+    TorchRuntime.threads(1);
+  }
+
+  @Test
+  void aScorerMadeInsideAClosedScopeStillScoresLikeTheSharedScalingPath() {
+    List<Window> w = Fixtures.sines(8, 16, 2, 5);
+    Scaler scaler = Scaler.fit(ScalerParams.Kind.STANDARD, w, List.of("a", "b"));
+    try (Autoencoder m = Autoencoder.create(ModelSpec.newBuilder().setArch(Architecture.DENSE).setWindowLength(16)
+        .setFeatures(2).build())) {
+      Scorer scorer;
+      try (PointerScope made = new PointerScope()) {
+        scorer = new Scorer(m, scaler, Aggregation.MEAN, 0);
+      }
+      double[] batched = scorer.scores(w, 8);
+      double[] single = scorer.scores(w, 1);
+      // The reference: scale through Tensors.windows(..., scaler) and reduce as the scorer documents it.
+      double[] expected = new double[w.size()];
+      m.eval();
+      for (int i = 0; i < w.size(); i++) {
+        try (PointerScope s = new PointerScope(); InferenceMode g = new InferenceMode()) {
+          var x = Tensors.windows(w, i, 1, scaler);
+          expected[i] = Tensors.toArray(m.forward(x).sub_(x).square_().mean(new long[] {1, 2}, false,
+              new org.bytedeco.pytorch.ScalarTypeOptional()))[0];
+        }
+      }
+      assertArrayEquals(expected, single, 0, "batch 1: bit-identical to the per-call scaling path");
+      assertArrayEquals(expected, batched, 1e-6, "other batch sizes agree to float tolerance");
+    }
+  }
+}
