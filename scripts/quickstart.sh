@@ -2,7 +2,8 @@
 # One command from a fresh clone to the whole product on this machine:
 # build -> local MLflow server -> synthetic data -> MapReduce prepare (local job runner) -> train from the
 # prepared windows (tracked, registered as version N, alias champion) -> MapReduce score with
-# models:/tsad-quickstart@champion -> evaluate against labels, top anomalies -> where to look.
+# models:/tsad-quickstart@champion -> evaluate against labels, top anomalies -> the same model in SQL:
+# score_anomaly() on an embedded Hive -> where to look.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -29,6 +30,19 @@ echo "== score test.csv with models:/tsad-quickstart@champion (MapReduce)"
   --output "$work/scores"
 echo "== evaluate against labels; top anomalies"
 "$tsad" evaluate --scores "$work/scores" --labels "$work/data/labels.csv" --top 10
+echo "== the same model in SQL: score_anomaly() on an embedded Hive 4 (local MapReduce), GROUP BY slice"
+rm -rf "$work/hive"
+mkdir -p "$work/hive"
+tail -n +2 "$work/data/test.csv" > "$work/hive/readings.csv"
+"$root/scripts/hive-sql.sh" "$work/hive" <<SQL
+CREATE TABLE readings (slice_id STRING, ts STRING, v DOUBLE) ROW FORMAT DELIMITED FIELDS TERMINATED BY ',';
+LOAD DATA LOCAL INPATH '$work/hive/readings.csv' INTO TABLE readings;
+CREATE TEMPORARY FUNCTION score_anomaly AS 'tsad.hive.ScoreAnomalyUDF' USING JAR '$root/hive-udf/target/tsad-hive-udf.jar';
+SELECT slice_id, round(r.score, 5) AS score, r.is_anomaly, r.model, r.version
+FROM (SELECT slice_id, score_anomaly('models:/tsad-quickstart@champion', collect_list(named_struct('ts', ts, 'v', v))) AS r
+      FROM readings GROUP BY slice_id) scored
+ORDER BY score DESC LIMIT 10;
+SQL
 echo
 echo "MLflow UI:    $MLFLOW_TRACKING_URI  (experiment tsad-quickstart: params, loss curves, plots, model versions)"
 echo "plots:        in the run's artifacts, plots/ (loss curves, score histogram with the threshold, worst windows)"

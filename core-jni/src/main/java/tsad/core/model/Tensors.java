@@ -28,6 +28,22 @@ public final class Tensors {
    * tensors (see {@link #persistent}), so a caller scoring one window at a time does not rebuild them per call.
    */
   public static Tensor windows(List<Window> windows, int from, int n, Tensor center, Tensor inverseScale) {
+    return windows(windows, from, n, center, inverseScale, null, null);
+  }
+
+  /**
+   * Up to this many values, a batch is scaled in Java while it is copied: two native calls cost more than the
+   * arithmetic for a window or two (the Hive UDF scores one slice per call). The same float32 operations in the
+   * same order, so both ways give the same bits (tested).
+   */
+  static final int SCALE_IN_JAVA_MAX_VALUES = 2048;
+
+  /**
+   * The same, with the scaler also given as Java arrays ({@code centerValues}, {@code inverseScaleValues}; may be
+   * null), which small batches are scaled with while they are copied.
+   */
+  public static Tensor windows(List<Window> windows, int from, int n, Tensor center, Tensor inverseScale,
+      float[] centerValues, float[] inverseScaleValues) {
     Window first = windows.get(from);
     int t = first.steps();
     int f = first.features();
@@ -36,15 +52,28 @@ public final class Tensors {
     }
     Tensor x = torch.empty(n, t, f);
     FloatBuffer buf = x.data_ptr_float().capacity((long) n * t * f).asBuffer();
+    boolean inJava = centerValues != null && inverseScaleValues != null && (long) n * t * f <= SCALE_IN_JAVA_MAX_VALUES;
+    float[] scaled = inJava ? new float[t * f] : null;
     for (int i = 0; i < n; i++) {
       Window w = windows.get(from + i);
       if (w.steps() != t || w.features() != f) {
         throw new IllegalArgumentException("window " + w.id() + " is " + w.steps() + "x" + w.features()
             + ", the batch is " + t + "x" + f);
       }
-      buf.put(w.values());
+      if (inJava) {
+        float[] v = w.values();
+        for (int k = 0; k < scaled.length; k++) {
+          int j = k % f;
+          scaled[k] = (v[k] - centerValues[j]) * inverseScaleValues[j];
+        }
+        buf.put(scaled);
+      } else {
+        buf.put(w.values());
+      }
     }
-    x.sub_(center).mul_(inverseScale);
+    if (!inJava) {
+      x.sub_(center).mul_(inverseScale);
+    }
     return x;
   }
 

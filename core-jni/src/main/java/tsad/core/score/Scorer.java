@@ -30,6 +30,8 @@ public final class Scorer {
   // Made once, not per batch: at batch 1 rebuilding them cost a sizeable share of each call.
   private final Tensor center;
   private final Tensor inverseScale;
+  private final float[] centerValues;
+  private final float[] inverseScaleValues;
 
   /** Creates a scorer; the model is switched to eval mode. */
   public Scorer(Autoencoder model, Scaler scaler, Aggregation aggregation, double threshold) {
@@ -39,6 +41,8 @@ public final class Scorer {
     this.threshold = threshold;
     this.center = Tensors.persistent(scaler.center());
     this.inverseScale = Tensors.persistent(scaler.inverseScale());
+    this.centerValues = scaler.center();
+    this.inverseScaleValues = scaler.inverseScale();
     model.eval();
   }
 
@@ -87,7 +91,7 @@ public final class Scorer {
     float[] steps = null;
     float[] sq = null;
     try (PointerScope scope = new PointerScope(); InferenceMode guard = new InferenceMode()) {
-      Tensor x = Tensors.on(Tensors.windows(windows, from, len, center, inverseScale), model.device());
+      Tensor x = Tensors.on(Tensors.windows(windows, from, len, center, inverseScale, centerValues, inverseScaleValues), model.device());
       // In place: no extra (B, T, F) allocations beyond the forward pass's own output.
       Tensor err = model.forward(x).sub_(x).square_();
       Tensor mean = err.mean(new long[] {1, 2}, false, SAME_DTYPE);
@@ -123,7 +127,7 @@ public final class Scorer {
       int len = Math.min(batchSize, windows.size() - from);
       float[] flat;
       try (PointerScope scope = new PointerScope(); InferenceMode guard = new InferenceMode()) {
-        flat = Tensors.toArray(model.forward(Tensors.on(Tensors.windows(windows, from, len, center, inverseScale),
+        flat = Tensors.toArray(model.forward(Tensors.on(Tensors.windows(windows, from, len, center, inverseScale, centerValues, inverseScaleValues),
             model.device())));
       }
       int per = flat.length / len;

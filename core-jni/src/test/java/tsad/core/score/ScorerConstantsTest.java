@@ -51,4 +51,26 @@ class ScorerConstantsTest {
       assertArrayEquals(expected, batched, 1e-6, "other batch sizes agree to float tolerance");
     }
   }
+
+  @Test
+  void scalingInJavaWhileCopyingGivesTheSameBitsAsLibtorch() {
+    java.util.Random r = new java.util.Random(3);
+    List<Window> w = new java.util.ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      float[] v = new float[16 * 3];
+      for (int k = 0; k < v.length; k++) {
+        v[k] = (float) (r.nextGaussian() * Math.pow(10, r.nextInt(7) - 3) + (k % 3) * 1000);
+      }
+      w.add(new Window("w" + i, "w" + i, 0, 0, 16, 3, 16, 0, v));
+    }
+    Scaler scaler = Scaler.fit(ScalerParams.Kind.STANDARD, w, List.of("a", "b", "c"));
+    for (int i = 0; i < w.size(); i += 2) {
+      try (PointerScope s = new PointerScope()) {
+        float[] torch = Tensors.toArray(Tensors.windows(w, i, 2, scaler));
+        float[] java = Tensors.toArray(Tensors.windows(w, i, 2, Tensors.persistent(scaler.center()),
+            Tensors.persistent(scaler.inverseScale()), scaler.center(), scaler.inverseScale()));
+        assertArrayEquals(torch, java, 0f, "windows " + i + ", " + (i + 1));
+      }
+    }
+  }
 }
