@@ -39,6 +39,7 @@ public final class HiveSql {
       statements.add(current.toString().strip());
     }
     try (EmbeddedHive hive = new EmbeddedHive(Path.of(args[0]))) {
+      org.apache.hadoop.hive.ql.session.SessionState.get().setIsSilent(true); // no per-stage console lines
       for (String s : statements) {
         for (String row : hive.sql(s)) {
           System.out.println(row);
