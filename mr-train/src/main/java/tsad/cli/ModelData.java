@@ -18,6 +18,7 @@ import tsad.mr.PreparedWindows;
  * the gate their {@code --input | --prepared} and CSV options.
  */
 public final class ModelData {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ModelData.class);
   @Option(names = "--input", split = ",", paramLabel = "CSV",
       description = "Long-format CSV file(s) or directories, read as the model was trained.")
   List<Path> input;
@@ -51,7 +52,7 @@ public final class ModelData {
       data = Inputs.read(input, csv.options(Inputs.csvOptions(bundle.dataSpec(), false)),
           Inputs.windowSpec(bundle.dataSpec()), report);
     }
-    System.err.println(report.format());
+    LOG.info(report.format());
     if (data.featureNames().size() != bundle.modelSpec().getFeatures()) {
       throw new DataException("the model expects " + bundle.modelSpec().getFeatures() + " features "
           + bundle.dataSpec().getFeatureColumnsList() + ", the input has " + data.featureNames());

@@ -28,6 +28,7 @@ import tsad.registry.ModelUri;
 @Command(name = "score", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Score time series with a trained model: {slice_id, score, threshold, is_anomaly} per slice or window.")
 public final class ScoreCommand implements Callable<Integer> {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ScoreCommand.class);
   @Option(names = "--model", required = true, paramLabel = "URI",
       description = "Model: a bundle directory or models:/NAME/VERSION, models:/NAME/STAGE, models:/NAME@ALIAS, models:/NAME/latest.")
   String model;
@@ -86,11 +87,11 @@ public final class ScoreCommand implements Callable<Integer> {
         anomalies += r.isAnomaly() ? 1 : 0;
       }
     }
-    System.err.printf(Locale.ROOT, "scored %d %s, %d anomalous (%.2f%%) at threshold %.6g (%s) with %s; %.1f s%n",
+    LOG.info(String.format(Locale.ROOT, "scored %d %s, %d anomalous (%.2f%%) at threshold %.6g (%s) with %s; %.1f s",
         results.size(), windowMode ? "windows" : "slices", anomalies, 100.0 * anomalies / results.size(),
         scorer.threshold(), bundle.threshold().getMethod(), resolved.version().isEmpty() ? model
             : ModelUri.of(resolved.name(), resolved.version()) + (resolved.fromCache() ? " (cached)" : " (downloaded)"),
-        (System.nanoTime() - t0) / 1e9);
+        (System.nanoTime() - t0) / 1e9));
     return 0;
   }
 }

@@ -31,6 +31,7 @@ import tsad.registry.TrackedTraining;
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Train an autoencoder on normal time series and write a model bundle.")
 public final class TrainCommand implements Callable<Integer> {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TrainCommand.class);
   @Option(names = "--input", split = ",", paramLabel = "CSV",
       description = "Long-format CSV file(s) or directories of them (header row; one row per slice and time).")
   List<Path> input;
@@ -201,7 +202,7 @@ public final class TrainCommand implements Callable<Integer> {
         data = Inputs.read(input, csvOptions, spec, report);
       }
     }
-    System.err.println(report.format());
+    LOG.info(report.format());
     TrainRequest req = new TrainRequest(model.build(), Inputs.dataSpec(csvOptions, spec, data.featureNames()), cfg,
         modelOut, resume, parentUri, parent == null ? null : parent.bundle(), refitScaler);
     TrainListener progress = quiet ? TrainListener.NONE : ConsoleProgress.stderr();

@@ -15,7 +15,7 @@ public final class Tensors {
   /**
    * A (n, T, F) float tensor of the scaled windows {@code from..from+n-1}: raw values are bulk-copied into
    * native memory and scaled in place by libtorch, (x - center) * (1 / scale) in float32 (measured faster
-   * than scaling in Java first); the one scaling path of training and every scoring path.
+   * than scaling in Java first for large batches; small ones use {@link #scaled}, which gives the same bits).
    */
   public static Tensor windows(List<Window> windows, int from, int n, Scaler scaler) {
     try (Tensor center = vector(scaler.center()); Tensor inv = vector(scaler.inverseScale())) {
@@ -28,22 +28,6 @@ public final class Tensors {
    * tensors (see {@link #persistent}), so a caller scoring one window at a time does not rebuild them per call.
    */
   public static Tensor windows(List<Window> windows, int from, int n, Tensor center, Tensor inverseScale) {
-    return windows(windows, from, n, center, inverseScale, null, null);
-  }
-
-  /**
-   * Up to this many values, a batch is scaled in Java while it is copied: two native calls cost more than the
-   * arithmetic for a window or two (the Hive UDF scores one slice per call). The same float32 operations in the
-   * same order, so both ways give the same bits (tested).
-   */
-  static final int SCALE_IN_JAVA_MAX_VALUES = 2048;
-
-  /**
-   * The same, with the scaler also given as Java arrays ({@code centerValues}, {@code inverseScaleValues}; may be
-   * null), which small batches are scaled with while they are copied.
-   */
-  public static Tensor windows(List<Window> windows, int from, int n, Tensor center, Tensor inverseScale,
-      float[] centerValues, float[] inverseScaleValues) {
     Window first = windows.get(from);
     int t = first.steps();
     int f = first.features();
@@ -52,29 +36,54 @@ public final class Tensors {
     }
     Tensor x = torch.empty(n, t, f);
     FloatBuffer buf = x.data_ptr_float().capacity((long) n * t * f).asBuffer();
-    boolean inJava = centerValues != null && inverseScaleValues != null && (long) n * t * f <= SCALE_IN_JAVA_MAX_VALUES;
-    float[] scaled = inJava ? new float[t * f] : null;
     for (int i = 0; i < n; i++) {
-      Window w = windows.get(from + i);
-      if (w.steps() != t || w.features() != f) {
-        throw new IllegalArgumentException("window " + w.id() + " is " + w.steps() + "x" + w.features()
-            + ", the batch is " + t + "x" + f);
-      }
-      if (inJava) {
-        float[] v = w.values();
-        for (int k = 0; k < scaled.length; k++) {
-          int j = k % f;
-          scaled[k] = (v[k] - centerValues[j]) * inverseScaleValues[j];
-        }
-        buf.put(scaled);
-      } else {
-        buf.put(w.values());
-      }
+      buf.put(checked(windows.get(from + i), t, f).values());
     }
-    if (!inJava) {
-      x.sub_(center).mul_(inverseScale);
-    }
+    x.sub_(center).mul_(inverseScale);
     return x;
+  }
+
+  /**
+   * Batches of at most this many values are cheaper to scale, and to score, in Java: a native call costs more
+   * than the arithmetic for a window or two (the Hive UDF scores one slice per call).
+   */
+  public static final int SMALL_BATCH_VALUES = 2048;
+
+  /**
+   * The scaled values of windows {@code from..from+n-1} in one Java array, (x - center) * (1 / scale) in float32:
+   * the same operations in the same order as the libtorch path of {@link #windows}, so the same bits (tested).
+   */
+  public static float[] scaled(List<Window> windows, int from, int n, float[] center, float[] inverseScale) {
+    Window first = windows.get(from);
+    int t = first.steps();
+    int f = first.features();
+    if (center.length != f) {
+      throw new IllegalArgumentException("the scaler has " + center.length + " features, the windows " + f);
+    }
+    float[] out = new float[n * t * f];
+    for (int i = 0, k = 0; i < n; i++) {
+      float[] v = checked(windows.get(from + i), t, f).values();
+      for (int m = 0; m < v.length; m++, k++) {
+        int j = m % f;
+        out[k] = (v[m] - center[j]) * inverseScale[j];
+      }
+    }
+    return out;
+  }
+
+  /** A float tensor of the given shape holding a copy of {@code values}. */
+  public static Tensor of(float[] values, long... shape) {
+    Tensor x = torch.empty(shape);
+    x.data_ptr_float().capacity(values.length).asBuffer().put(values);
+    return x;
+  }
+
+  private static Window checked(Window w, int t, int f) {
+    if (w.steps() != t || w.features() != f) {
+      throw new IllegalArgumentException("window " + w.id() + " is " + w.steps() + "x" + w.features()
+          + ", the batch is " + t + "x" + f);
+    }
+    return w;
   }
 
   /**

@@ -17,8 +17,9 @@ import tsad.proto.Aggregation;
  * Scores windows with a trained model: scale, reconstruct under InferenceMode, aggregate per-step
  * errors into one score, compare with the threshold. One native scope per batch keeps memory flat.
  * A window's score never depends on its batch mates' padding or the aggregation path chosen for them.
- * It can depend on the batch size in the last bit (libtorch picks kernels by shape), so paths with other
- * batch sizes agree to float tolerance, and the same batch size gives bit-identical scores.
+ * It can depend on the batch size in the last bit (libtorch picks kernels by shape, and batches of up to
+ * {@link Tensors#SMALL_BATCH_VALUES} values sum their errors in Java), so paths with other batch sizes agree to
+ * float tolerance, and the same batch size gives bit-identical scores.
  */
 public final class Scorer {
   /** "Keep the dtype" for reductions; shared and never freed, like the scaling tensors. */
@@ -90,18 +91,48 @@ public final class Scorer {
     float[] means;
     float[] steps = null;
     float[] sq = null;
-    try (PointerScope scope = new PointerScope(); InferenceMode guard = new InferenceMode()) {
-      Tensor x = Tensors.on(Tensors.windows(windows, from, len, center, inverseScale, centerValues, inverseScaleValues), model.device());
-      // In place: no extra (B, T, F) allocations beyond the forward pass's own output.
-      Tensor err = model.forward(x).sub_(x).square_();
-      Tensor mean = err.mean(new long[] {1, 2}, false, SAME_DTYPE);
-      // One window (the Hive UDF's case): one native call instead of a copy-out's five.
-      means = len == 1 ? new float[] {mean.item_float()} : Tensors.toArray(mean);
-      if (needSteps) {
-        steps = Tensors.toArray(err.mean(new long[] {2}, false, SAME_DTYPE));
+    if ((long) len * t * f <= Tensors.SMALL_BATCH_VALUES && !model.device().is_cuda()) {
+      // Small batches (the Hive UDF's one slice per call): scale in Java, one forward, one copy out, and the
+      // error and its reductions in Java: three native calls instead of about ten.
+      float[] x = Tensors.scaled(windows, from, len, centerValues, inverseScaleValues);
+      float[] y;
+      try (PointerScope scope = new PointerScope(); InferenceMode guard = new InferenceMode()) {
+        y = Tensors.toArray(model.forward(Tensors.of(x, len, t, f)));
       }
-      if (detail) {
-        sq = Tensors.toArray(err);
+      sq = new float[x.length];
+      means = new float[len];
+      steps = needSteps ? new float[len * t] : null;
+      for (int i = 0, k = 0; i < len; i++) {
+        double windowSum = 0;
+        for (int s = 0; s < t; s++) {
+          double stepSum = 0;
+          for (int j = 0; j < f; j++, k++) {
+            float d = y[k] - x[k];
+            sq[k] = d * d;
+            stepSum += sq[k];
+          }
+          windowSum += stepSum;
+          if (steps != null) {
+            steps[i * t + s] = (float) (stepSum / f);
+          }
+        }
+        means[i] = (float) (windowSum / ((double) t * f));
+      }
+      if (!detail) {
+        sq = null;
+      }
+    } else {
+      try (PointerScope scope = new PointerScope(); InferenceMode guard = new InferenceMode()) {
+        Tensor x = Tensors.on(Tensors.windows(windows, from, len, center, inverseScale), model.device());
+        // In place: no extra (B, T, F) allocations beyond the forward pass's own output.
+        Tensor err = model.forward(x).sub_(x).square_();
+        means = Tensors.toArray(err.mean(new long[] {1, 2}, false, SAME_DTYPE));
+        if (needSteps) {
+          steps = Tensors.toArray(err.mean(new long[] {2}, false, SAME_DTYPE));
+        }
+        if (detail) {
+          sq = Tensors.toArray(err);
+        }
       }
     }
     for (int i = 0; i < len; i++) {
@@ -127,7 +158,7 @@ public final class Scorer {
       int len = Math.min(batchSize, windows.size() - from);
       float[] flat;
       try (PointerScope scope = new PointerScope(); InferenceMode guard = new InferenceMode()) {
-        flat = Tensors.toArray(model.forward(Tensors.on(Tensors.windows(windows, from, len, center, inverseScale, centerValues, inverseScaleValues),
+        flat = Tensors.toArray(model.forward(Tensors.on(Tensors.windows(windows, from, len, center, inverseScale),
             model.device())));
       }
       int per = flat.length / len;
