@@ -52,7 +52,7 @@ public final class ModelData {
       data = Inputs.read(input, csv.options(Inputs.csvOptions(bundle.dataSpec(), false)),
           Inputs.windowSpec(bundle.dataSpec()), report);
     }
-    LOG.info(report.format());
+    report.format().lines().forEach(LOG::info);
     if (data.featureNames().size() != bundle.modelSpec().getFeatures()) {
       throw new DataException("the model expects " + bundle.modelSpec().getFeatures() + " features "
           + bundle.dataSpec().getFeatureColumnsList() + ", the input has " + data.featureNames());

@@ -202,7 +202,7 @@ public final class TrainCommand implements Callable<Integer> {
         data = Inputs.read(input, csvOptions, spec, report);
       }
     }
-    LOG.info(report.format());
+    report.format().lines().forEach(LOG::info);
     TrainRequest req = new TrainRequest(model.build(), Inputs.dataSpec(csvOptions, spec, data.featureNames()), cfg,
         modelOut, resume, parentUri, parent == null ? null : parent.bundle(), refitScaler);
     TrainListener progress = quiet ? TrainListener.NONE : ConsoleProgress.stderr();
