@@ -22,7 +22,7 @@ import tsad.core.window.Window;
  * is_anomaly BOOLEAN, feature_share ARRAY<DOUBLE>}. {@code pos} is the step's position in the time-sorted
  * series, {@code ts} its time (epoch millis for STRING/TIMESTAMP times, the integer as given, or the position
  * for array input), {@code error} the step's squared reconstruction error averaged over features, and
- * {@code feature_share} each feature's share of its window's error. Padded steps are not emitted.
+ * {@code feature_share} each feature's share of that step's error. Padded steps are not emitted.
  */
 @Description(name = "anomaly_detail",
     value = "_FUNC_(model_uri, series [, options]) - per-step reconstruction errors of a time series",
@@ -74,12 +74,12 @@ public final class AnomalyDetailUDTF extends GenericUDTF {
       Window w = s.windows().get(k);
       ScoreResult r = s.results().get(k);
       int start = Arrays.binarySearch(s.times(), w.startMs());
-      List<Double> share = new ArrayList<>(r.featureShare().length);
-      for (double v : r.featureShare()) {
-        share.add(v);
-      }
       float[] errors = r.stepErrors();
       for (int i = 0; i < errors.length; i++) {
+        List<Double> share = new ArrayList<>(r.featureShare().length);
+        for (double v : r.stepFeatureShare(i)) {
+          share.add(v);
+        }
         forward(new Object[] {k, start + i, s.times()[start + i], (double) errors[i], r.score(), r.isAnomaly(), share});
       }
     }

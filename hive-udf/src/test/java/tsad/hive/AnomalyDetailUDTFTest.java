@@ -72,6 +72,7 @@ class AnomalyDetailUDTFTest {
       List<Object[]> rows = explode(uni, Udfs.records(2), Udfs.records(s));
       assertEquals(TestModels.T, rows.size(), s.id());
       double sum = 0;
+      java.util.Set<List<Double>> shares = new java.util.HashSet<>();
       for (int i = 0; i < rows.size(); i++) {
         Object[] r = rows.get(i);
         assertEquals(0, r[0]);
@@ -82,7 +83,9 @@ class AnomalyDetailUDTFTest {
         List<Double> share = (List<Double>) r[6];
         assertEquals(2, share.size());
         assertEquals(1.0, share.get(0) + share.get(1), 1e-9);
+        shares.add(share);
       }
+      assertTrue(shares.size() > 1, s.id() + ": the feature shares are the step's own, not the window's");
       double expected = ref.get(s.id()).score();
       assertEquals(expected, sum / rows.size(), 1e-5 * Math.max(1e-3, expected), "mean step error is the score");
       assertEquals(expected, (Double) rows.get(0)[4], 1e-6 * Math.max(1e-3, expected));

@@ -11,6 +11,34 @@ package tsad.core.score;
  * @param isAnomaly score &gt; threshold
  * @param stepErrors per-step error (mean over features), or null when details were not asked for
  * @param featureShare each feature's share of the total squared error, or null
+ * @param stepFeatureErrors squared error of each feature at each valid step (steps x features, row-major), or null
  */
 public record ScoreResult(String id, String seriesId, long startMs, double score, double threshold,
-                          boolean isAnomaly, float[] stepErrors, double[] featureShare) {}
+                          boolean isAnomaly, float[] stepErrors, double[] featureShare, float[] stepFeatureErrors) {
+  /** A result without per-step, per-feature errors. */
+  public ScoreResult(String id, String seriesId, long startMs, double score, double threshold, boolean isAnomaly,
+      float[] stepErrors, double[] featureShare) {
+    this(id, seriesId, startMs, score, threshold, isAnomaly, stepErrors, featureShare, null);
+  }
+
+  /**
+   * Each feature's share of the squared error at valid step {@code step} (summing to 1; equal shares where the
+   * step has no error), or null when details were not asked for.
+   */
+  public double[] stepFeatureShare(int step) {
+    if (stepFeatureErrors == null) {
+      return null;
+    }
+    int f = featureShare.length;
+    double[] share = new double[f];
+    double total = 0;
+    for (int j = 0; j < f; j++) {
+      share[j] = stepFeatureErrors[step * f + j];
+      total += share[j];
+    }
+    for (int j = 0; j < f; j++) {
+      share[j] = total > 0 ? share[j] / total : 1.0 / f;
+    }
+    return share;
+  }
+}

@@ -146,8 +146,9 @@ public final class Scorer {
         score = aggregate(stepErr, aggregation);
       }
       double[] share = sq == null ? null : featureShare(sq, i, t, f, valid);
+      float[] stepSq = sq == null ? null : Arrays.copyOfRange(sq, i * t * f, (i * t + valid) * f);
       out.add(new ScoreResult(w.id(), w.seriesId(), w.startMs(), score, threshold, score > threshold,
-          detail ? stepErr : null, share));
+          detail ? stepErr : null, share, stepSq));
     }
   }
 

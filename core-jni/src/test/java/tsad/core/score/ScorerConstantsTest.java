@@ -79,4 +79,28 @@ class ScorerConstantsTest {
       }
     }
   }
+
+  @Test
+  void perStepFeatureErrorsAddUpToTheWindowsFeatureShares() {
+    List<Window> w = Fixtures.sines(80, 16, 2, 9);
+    Scaler scaler = Scaler.fit(ScalerParams.Kind.STANDARD, w, List.of("a", "b"));
+    try (Autoencoder m = Autoencoder.create(ModelSpec.newBuilder().setArch(Architecture.DENSE).setWindowLength(16)
+        .setFeatures(2).build())) {
+      Scorer scorer = new Scorer(m, scaler, Aggregation.MEAN, 0);
+      for (int batch : new int[] {1, 80}) { // the small-batch (Java) path and the libtorch path
+        for (ScoreResult r : scorer.score(w, batch, true)) {
+          double[] perFeature = new double[2];
+          for (int s = 0; s < 16; s++) {
+            double[] share = r.stepFeatureShare(s);
+            assertEquals(1.0, share[0] + share[1], 1e-9);
+            perFeature[0] += r.stepFeatureErrors()[s * 2];
+            perFeature[1] += r.stepFeatureErrors()[s * 2 + 1];
+            assertEquals(r.stepErrors()[s], (r.stepFeatureErrors()[s * 2] + r.stepFeatureErrors()[s * 2 + 1]) / 2,
+                1e-6 * Math.max(1e-6, r.stepErrors()[s]), "a step's error is the mean of its features' errors");
+          }
+          assertEquals(r.featureShare()[0], perFeature[0] / (perFeature[0] + perFeature[1]), 1e-6);
+        }
+      }
+    }
+  }
 }
