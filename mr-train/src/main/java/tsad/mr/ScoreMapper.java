@@ -110,8 +110,8 @@ public class ScoreMapper extends Mapper<Text, BytesWritable, NullWritable, Text>
       return;
     }
     if (w.steps() != steps || w.features() != featureCount) {
-      reject(ctx, RejectReason.WRONG_SHAPE, key, "window is " + w.steps() + "x" + w.features() + ", the model takes " + steps
-          + "x" + featureCount + " (prepared with other settings?)");
+      reject(ctx, RejectReason.WRONG_SHAPE, key, "window is " + w.steps() + "x" + w.features()
+          + ", the model takes " + steps + "x" + featureCount + " (prepared with other settings?)");
       return;
     }
     batch.add(w);
