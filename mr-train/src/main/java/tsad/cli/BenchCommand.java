@@ -64,13 +64,13 @@ public final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     sink = new PrintWriter(out == null ? java.io.Writer.nullWriter() : Files.newBufferedWriter(out, StandardCharsets.UTF_8));
-    List<Window> data = sines(8192);
-    Scaler scaler = Scaler.fit(ScalerParams.Kind.STANDARD, data, List.of("value"));
     if (model != null) {
       benchBundle(tsad.core.bundle.ModelBundle.load(model));
       sink.close();
       return 0;
     }
+    List<Window> data = sines(8192);
+    Scaler scaler = Scaler.fit(ScalerParams.Kind.STANDARD, data, List.of("value"));
     Path tmp = Files.createTempDirectory("tsad-bench");
     for (String arch : archs) {
       ModelSpec spec = ModelSpec.newBuilder().setArch(ModelSpecs.parseArch(arch)).setWindowLength(T).setFeatures(1)
@@ -79,12 +79,7 @@ public final class BenchCommand implements Callable<Integer> {
         TorchRuntime.threads(th);
         emit("java", arch, "train", trainBatch, th, train(spec, data, scaler, tmp.resolve(arch + th)));
         try (Autoencoder m = Autoencoder.create(spec)) {
-          Scorer scorer = new Scorer(m, scaler, Aggregation.MEAN, 0);
-          for (int b : scoreBatches) {
-            List<Window> batch = repeat(data, b);
-            emit("java-forward", arch, "score", b, th, forward(m, batch, scaler));
-            emit("java", arch, "score", b, th, rate(() -> scorer.scores(batch, b), b));
-          }
+          benchScoring(m, scaler, arch, th, data);
         }
       }
     }
@@ -113,13 +108,18 @@ public final class BenchCommand implements Callable<Integer> {
     for (int th : threads) {
       TorchRuntime.threads(th);
       try (Autoencoder m = bundle.newModel()) {
-        Scorer scorer = new Scorer(m, scaler, Aggregation.MEAN, 0);
-        for (int b : scoreBatches) {
-          List<Window> batch = repeat(data, b);
-          emit("java-forward", arch, "score", b, th, forward(m, batch, scaler));
-          emit("java", arch, "score", b, th, rate(() -> scorer.scores(batch, b), b));
-        }
+        benchScoring(m, scaler, arch, th, data);
       }
+    }
+  }
+
+  /** The bare forward pass (the reference) and the scorer of one model at every --score-batches size. */
+  private void benchScoring(Autoencoder m, Scaler scaler, String arch, int th, List<Window> data) {
+    Scorer scorer = new Scorer(m, scaler, Aggregation.MEAN, 0);
+    for (int b : scoreBatches) {
+      List<Window> batch = repeat(data, b);
+      emit("java-forward", arch, "score", b, th, forward(m, batch, scaler));
+      emit("java", arch, "score", b, th, rate(() -> scorer.scores(batch, b), b));
     }
   }
 

@@ -97,9 +97,7 @@ public final class Tensors {
   }
 
   private static Tensor vector(float[] v) {
-    Tensor t = torch.empty(v.length);
-    t.data_ptr_float().capacity(v.length).asBuffer().put(v);
-    return t;
+    return of(v, v.length);
   }
 
   /** The tensor on {@code device}: itself for the CPU, a copy for CUDA. */

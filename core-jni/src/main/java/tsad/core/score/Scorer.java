@@ -99,7 +99,7 @@ public final class Scorer {
       try (PointerScope scope = new PointerScope(); InferenceMode guard = new InferenceMode()) {
         y = Tensors.toArray(model.forward(Tensors.of(x, len, t, f)));
       }
-      sq = new float[x.length];
+      sq = detail ? new float[x.length] : null;
       means = new float[len];
       steps = needSteps ? new float[len * t] : null;
       for (int i = 0, k = 0; i < len; i++) {
@@ -108,8 +108,11 @@ public final class Scorer {
           double stepSum = 0;
           for (int j = 0; j < f; j++, k++) {
             float d = y[k] - x[k];
-            sq[k] = d * d;
-            stepSum += sq[k];
+            float e = d * d;
+            if (sq != null) {
+              sq[k] = e;
+            }
+            stepSum += e;
           }
           windowSum += stepSum;
           if (steps != null) {
@@ -117,9 +120,6 @@ public final class Scorer {
           }
         }
         means[i] = (float) (windowSum / ((double) t * f));
-      }
-      if (!detail) {
-        sq = null;
       }
     } else {
       try (PointerScope scope = new PointerScope(); InferenceMode guard = new InferenceMode()) {
