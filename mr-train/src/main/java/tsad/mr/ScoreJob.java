@@ -16,7 +16,6 @@ import org.apache.hadoop.io.NullWritable;
 import org.apache.hadoop.io.Text;
 import org.apache.hadoop.mapreduce.Job;
 import org.apache.hadoop.mapreduce.lib.input.FileInputFormat;
-import org.apache.hadoop.mapreduce.lib.input.SequenceFileInputFormat;
 import org.apache.hadoop.mapreduce.lib.output.MultipleOutputs;
 import org.apache.hadoop.mapreduce.lib.output.TextOutputFormat;
 import org.apache.hadoop.util.Tool;
@@ -114,7 +113,7 @@ public final class ScoreJob extends Configured implements Tool, Callable<Integer
         job.addCacheFile(new URI(fs.makeQualified(target).toUri() + "#" + CACHE_PREFIX + f.getFileName()));
       }
     }
-    job.setInputFormatClass(SequenceFileInputFormat.class);
+    job.setInputFormatClass(WindowBatchInputFormat.class);
     FileInputFormat.addInputPath(job, new Path(in, "part-r-*"));
     job.setMapperClass(ScoreMapper.class);
     job.setNumReduceTasks(0);

@@ -23,9 +23,11 @@ public final class ScoreFormat {
     private final boolean windowMode;
     private final String[] featureNames;
     private final String extras;
-    private final StringBuilder sb = new StringBuilder(256);
+    private final StringBuilder line = new StringBuilder(256);
     private double threshold = Double.NaN;
     private String thresholdText = num(Double.NaN);
+    private long day = Long.MIN_VALUE;
+    private String dayText = "";
 
     /** A renderer for one model's results; {@code extra} are name, value pairs appended to every line. */
     public JsonLines(boolean windowMode, String[] featureNames, String... extra) {
@@ -40,13 +42,20 @@ public final class ScoreFormat {
 
     /** The JSON line of one result (without the newline); the same text as {@link ScoreFormat#json}. */
     public String render(ScoreResult r) {
-      sb.setLength(0);
+      line.setLength(0);
+      return render(r, line).toString();
+    }
+
+    /** Appends the JSON line of one result (without the newline) to {@code sb}; returns {@code sb}. */
+    public StringBuilder render(ScoreResult r, StringBuilder sb) {
       sb.append("{\"slice_id\":");
       quote(r.seriesId(), sb);
       if (windowMode) {
         sb.append(",\"window\":");
         quote(r.id(), sb);
-        sb.append(",\"start\":\"").append(Instant.ofEpochMilli(r.startMs())).append('"');
+        sb.append(",\"start\":\"");
+        instant(r.startMs(), sb);
+        sb.append('"');
       }
       if (Double.doubleToLongBits(r.threshold()) != Double.doubleToLongBits(threshold)) {
         threshold = r.threshold();
@@ -71,7 +80,40 @@ public final class ScoreFormat {
         }
         sb.append('}');
       }
-      return sb.append('}').toString();
+      return sb.append('}');
+    }
+
+    /**
+     * Appends {@code Instant.ofEpochMilli(ms).toString()}: the date part is kept while windows stay on one day,
+     * since the general formatter was a visible share of the score job's time per window.
+     */
+    void instant(long ms, StringBuilder sb) {
+      long d = Math.floorDiv(ms, 86_400_000L);
+      if (d != day) {
+        String date = java.time.LocalDate.ofEpochDay(d).toString();
+        if (date.length() != 10) { // years before 0000 or after 9999 have other widths: the general formatter
+          sb.append(Instant.ofEpochMilli(ms));
+          return;
+        }
+        day = d;
+        dayText = date + "T";
+      }
+      int inDay = (int) Math.floorMod(ms, 86_400_000L);
+      int sec = inDay / 1000;
+      sb.append(dayText);
+      two(sec / 3600, sb);
+      two(sec / 60 % 60, sb.append(':'));
+      two(sec % 60, sb.append(':'));
+      int milli = inDay % 1000;
+      if (milli != 0) {
+        sb.append('.').append((char) ('0' + milli / 100)).append((char) ('0' + milli / 10 % 10))
+            .append((char) ('0' + milli % 10));
+      }
+      sb.append('Z');
+    }
+
+    private static void two(int v, StringBuilder sb) {
+      sb.append((char) ('0' + v / 10)).append((char) ('0' + v % 10));
     }
   }
 
