@@ -3,10 +3,10 @@
 #  - prepare: input rows/s at each size in ROWS (default 10^6 and 10^7, generated), on 1 and 2 cores
 #    (local map and reduce slots and reducers), with peak RSS of the JVM;
 #  - score: windows/s of the score job against the bare batch forward pass of the same model (tsad bench
-#    --model) on the same number of cores, in the same run, for the dense, cnn and lstm models (ARCHS=...);
+#    --model) on the same number of cores, in the same run, for the dense and cnn models (ARCHS="dense cnn lstm" adds the lstm, ~8 minutes more);
 #  - memory: every job runs in a JVM capped at -Xmx1g; in local mode all tasks run inside it, so no task had
 #    more than 1 GB of heap.
-# Usage: scripts/bench-mr.sh [ROWS...]   (needs ~4 GB disk in .work/bench-mr)
+# Usage: [STAGES="prepare score"] [ARCHS="dense cnn"] scripts/bench-mr.sh [ROWS...]   (~4 GB disk in .work/bench-mr)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 tsad="$root/scripts/tsad"
@@ -29,11 +29,14 @@ timed() {
 }
 echo "machine: $(getconf _NPROCESSORS_ONLN) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo)," \
   "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "| job | input | cores | wall s | throughput | peak RSS MB (-Xmx1g) |"
-echo "|---|---|---|---|---|---|"
+if [[ "${STAGES:-prepare score}" == *prepare* ]]; then
+  echo "| job | input | cores | wall s | throughput | peak RSS MB (-Xmx1g) |"
+  echo "|---|---|---|---|---|---|"
+fi
 for rows in "${rows_list[@]}"; do
   data="$out/data-$rows"
   [[ -f "$data/train.csv" ]] || "$tsad" synth --out "$data" --slices $((rows / 64)) --length 64 --anomaly-rate 0 > /dev/null
+  [[ "${STAGES:-prepare score}" == *prepare* ]] || continue
   for cores in 1 2; do
     rm -rf "$out/prepared-$rows-$cores"
     timed "$tsad" prepare -D mapreduce.local.map.tasks.maximum=$cores -D mapreduce.local.reduce.tasks.maximum=$cores \
@@ -60,7 +63,8 @@ echo
 echo "Score job: cores = map slots of the job (one torch thread each) = torch threads of the bare forward pass."
 echo "| model | cores | windows | score job wall s | job windows/s | in-task windows/s | bare forward windows/s (batch 256) | job / forward | in-task / forward | peak RSS MB |"
 echo "|---|---|---|---|---|---|---|---|---|---|"
-for arch in ${ARCHS:-dense cnn lstm}; do
+[[ "${STAGES:-prepare score}" == *score* ]] || exit 0
+for arch in ${ARCHS:-dense cnn}; do
   model="$out/model-$arch"
   [[ -f "$model/manifest.pb" ]] || "$tsad" train --input "$out/data-${rows_list[0]}/train.csv" --model-out "$model" \
     --arch "$arch" --mode window --window 64 --stride 16 --epochs 2 --quiet --threads 1 > /dev/null 2>&1

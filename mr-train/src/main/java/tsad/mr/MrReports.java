@@ -20,12 +20,26 @@ final class MrReports {
 
   private MrReports() {}
 
-  /** A sink writing "reason, where, detail, record" lines to the quarantine named output. */
-  static RejectSink quarantine(MultipleOutputs<?, ?> mos) {
-    Text line = new Text();
-    return (String where, RejectReason reason, String detail, String record) -> {
+  /**
+   * A task's quarantine named output: "reason, where, detail, record" lines, opened at the first reject (a task
+   * without rejects opens nothing) and closed by {@link #close(RejectSink)} in the task's cleanup.
+   */
+  static final class Quarantine implements RejectSink {
+    private final TaskInputOutputContext<?, ?, ?, ?> ctx;
+    private final Text line = new Text();
+    private MultipleOutputs<?, ?> mos;
+
+    Quarantine(TaskInputOutputContext<?, ?, ?, ?> ctx) {
+      this.ctx = ctx;
+    }
+
+    @Override
+    public void reject(String where, RejectReason reason, String detail, String record) {
       line.set(reason.label() + "\t" + where + "\t" + detail.replace('\t', ' ') + "\t" + record.replace('\t', ' '));
       try {
+        if (mos == null) {
+          mos = new MultipleOutputs<>(ctx);
+        }
         mos.write(QUARANTINE, NullWritable.get(), line, QUARANTINE + "/part");
       } catch (IOException e) {
         throw new UncheckedIOException(e);
@@ -33,7 +47,14 @@ final class MrReports {
         Thread.currentThread().interrupt();
         throw new IllegalStateException(e);
       }
-    };
+    }
+  }
+
+  /** Closes a task's quarantine output if it is one and was opened (tests' in-memory sinks need nothing). */
+  static void close(RejectSink sink) throws IOException, InterruptedException {
+    if (sink instanceof Quarantine q && q.mos != null) {
+      q.mos.close();
+    }
   }
 
   /** Adds a task's report to the job counters (summed over tasks by Hadoop). */

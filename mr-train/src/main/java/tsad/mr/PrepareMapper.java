@@ -5,7 +5,6 @@ import org.apache.hadoop.io.LongWritable;
 import org.apache.hadoop.io.Text;
 import org.apache.hadoop.mapreduce.Mapper;
 import org.apache.hadoop.mapreduce.lib.input.FileSplit;
-import org.apache.hadoop.mapreduce.lib.output.MultipleOutputs;
 import tsad.core.data.CsvRowParser;
 import tsad.core.data.DataReport;
 import tsad.core.data.RejectSink;
@@ -20,7 +19,7 @@ public class PrepareMapper extends Mapper<LongWritable, Text, SliceTimeKey, RowW
   private String header;
   private String file;
   private DataReport report;
-  private MultipleOutputs<SliceTimeKey, RowWritable> mos;
+  private RejectSink quarantine;
 
   @Override
   protected void setup(Context ctx) {
@@ -29,7 +28,8 @@ public class PrepareMapper extends Mapper<LongWritable, Text, SliceTimeKey, RowW
     file = ((FileSplit) ctx.getInputSplit()).getPath().toString();
     parser = CsvRowParser.fromHeader(header, Inputs.csvOptions(spec, ctx.getConfiguration()
         .getBoolean(PrepareJob.STRICT, false)), file + " byte");
-    report = new DataReport(quarantine(ctx));
+    quarantine = quarantine(ctx);
+    report = new DataReport(quarantine);
   }
 
   @Override
@@ -47,14 +47,11 @@ public class PrepareMapper extends Mapper<LongWritable, Text, SliceTimeKey, RowW
   @Override
   protected void cleanup(Context ctx) throws IOException, InterruptedException {
     MrReports.count(report, ctx);
-    if (mos != null) {
-      mos.close();
-    }
+    MrReports.close(quarantine);
   }
 
   /** Where this task's rejects go: the quarantine named output (the MRUnit tests collect them instead). */
   RejectSink quarantine(Context ctx) {
-    mos = new MultipleOutputs<>(ctx);
-    return MrReports.quarantine(mos);
+    return new MrReports.Quarantine(ctx);
   }
 }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import org.apache.hadoop.io.BytesWritable;
 import org.apache.hadoop.io.Text;
 import org.apache.hadoop.mapreduce.Reducer;
-import org.apache.hadoop.mapreduce.lib.output.MultipleOutputs;
 import tsad.core.data.DataReport;
 import tsad.core.data.RejectSink;
 import tsad.core.data.SeriesBuilder;
@@ -29,7 +28,7 @@ public class PrepareReducer extends Reducer<SliceTimeKey, RowWritable, Text, Byt
   private int features;
   private boolean strict;
   private DataReport report;
-  private MultipleOutputs<Text, BytesWritable> mos;
+  private RejectSink quarantine;
   private FeatureStatistics stats;
 
   @Override
@@ -39,7 +38,8 @@ public class PrepareReducer extends Reducer<SliceTimeKey, RowWritable, Text, Byt
     features = spec.getFeatureColumnsCount();
     stats = new FeatureStatistics(spec.getFeatureColumnsList());
     strict = ctx.getConfiguration().getBoolean(PrepareJob.STRICT, false);
-    report = new DataReport(quarantine(ctx));
+    quarantine = quarantine(ctx);
+    report = new DataReport(quarantine);
   }
 
   @Override
@@ -69,9 +69,7 @@ public class PrepareReducer extends Reducer<SliceTimeKey, RowWritable, Text, Byt
   protected void cleanup(Context ctx) throws IOException, InterruptedException {
     MrReports.count(report, ctx);
     saveStats(ctx, PreparedData.newBuilder().addAllFeatureStats(stats.toProto()).build());
-    if (mos != null) {
-      mos.close();
-    }
+    MrReports.close(quarantine);
   }
 
   /**
@@ -88,7 +86,6 @@ public class PrepareReducer extends Reducer<SliceTimeKey, RowWritable, Text, Byt
 
   /** Where this task's rejects go: the quarantine named output (the MRUnit tests collect them instead). */
   RejectSink quarantine(Context ctx) {
-    mos = new MultipleOutputs<>(ctx);
-    return MrReports.quarantine(mos);
+    return new MrReports.Quarantine(ctx);
   }
 }

@@ -17,7 +17,6 @@ import org.apache.hadoop.io.NullWritable;
 import org.apache.hadoop.io.Text;
 import org.apache.hadoop.mapreduce.Counter;
 import org.apache.hadoop.mapreduce.Mapper;
-import org.apache.hadoop.mapreduce.lib.output.MultipleOutputs;
 import com.google.protobuf.InvalidProtocolBufferException;
 import tsad.core.bundle.ModelBundle;
 import tsad.core.data.RejectReason;
@@ -56,7 +55,6 @@ public class ScoreMapper extends Mapper<LongWritable, WindowBatch, NullWritable,
   private Counter rejected;
   private int steps;
   private int featureCount;
-  private MultipleOutputs<NullWritable, Text> mos;
   private RejectSink quarantine;
 
   private long startNanos;
@@ -100,6 +98,7 @@ public class ScoreMapper extends Mapper<LongWritable, WindowBatch, NullWritable,
     extra = name.isEmpty() ? new String[] {"model", conf.get(ScoreJob.MODEL)}
         : new String[] {"model", name, "version", conf.get(ScoreJob.MODEL_VERSION, "")};
     json = new ScoreFormat.JsonLines(windowMode, features, extra);
+    quarantine = quarantine(ctx);
   }
 
   @Override
@@ -109,11 +108,11 @@ public class ScoreMapper extends Mapper<LongWritable, WindowBatch, NullWritable,
       try {
         w = Window.fromProto(WindowRecord.parseFrom(records.value(i)));
       } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
-        reject(ctx, RejectReason.UNREADABLE_WINDOW, records.key(i), e.getMessage());
+        reject(RejectReason.UNREADABLE_WINDOW, records.key(i), e.getMessage());
         continue;
       }
       if (w.steps() != steps || w.features() != featureCount) {
-        reject(ctx, RejectReason.WRONG_SHAPE, records.key(i), "window is " + w.steps() + "x" + w.features()
+        reject(RejectReason.WRONG_SHAPE, records.key(i), "window is " + w.steps() + "x" + w.features()
             + ", the model takes " + steps + "x" + featureCount + " (prepared with other settings?)");
         continue;
       }
@@ -125,18 +124,14 @@ public class ScoreMapper extends Mapper<LongWritable, WindowBatch, NullWritable,
   }
 
   /** Counts a record that cannot be scored and quarantines it with its reason: nothing vanishes. */
-  private void reject(Context ctx, RejectReason reason, String key, String detail) {
+  private void reject(RejectReason reason, String key, String detail) {
     rejected.increment(1);
-    if (quarantine == null) {
-      quarantine = quarantine(ctx);
-    }
     quarantine.reject(key, reason, String.valueOf(detail), "-");
   }
 
   /** Where this task's rejects go: the quarantine named output (the MRUnit tests collect them instead). */
   RejectSink quarantine(Context ctx) {
-    mos = new MultipleOutputs<>(ctx);
-    return MrReports.quarantine(mos);
+    return new MrReports.Quarantine(ctx);
   }
 
   private void flush(Context ctx) throws IOException, InterruptedException {
@@ -171,9 +166,7 @@ public class ScoreMapper extends Mapper<LongWritable, WindowBatch, NullWritable,
   @Override
   protected void cleanup(Context ctx) throws IOException, InterruptedException {
     flush(ctx);
-    if (mos != null) {
-      mos.close();
-    }
+    MrReports.close(quarantine);
     // Where a task's time goes (totals over tasks): the benchmark compares them with the bare forward pass.
     ctx.getCounter(COUNTERS, "scorer ms").increment(scorerNanos / 1_000_000);
     ctx.getCounter(COUNTERS, "task ms").increment((System.nanoTime() - startNanos) / 1_000_000);
