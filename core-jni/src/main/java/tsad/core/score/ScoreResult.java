@@ -31,14 +31,21 @@ public record ScoreResult(String id, String seriesId, long startMs, double score
     }
     int f = featureShare.length;
     double[] share = new double[f];
-    double total = 0;
     for (int j = 0; j < f; j++) {
       share[j] = stepFeatureErrors[step * f + j];
-      total += share[j];
     }
-    for (int j = 0; j < f; j++) {
-      share[j] = total > 0 ? share[j] / total : 1.0 / f;
+    return toShares(share);
+  }
+
+  /** Turns per-feature error sums into shares, in place: summing to 1, or equal where there is no error. */
+  static double[] toShares(double[] sums) {
+    double total = 0;
+    for (double v : sums) {
+      total += v;
     }
-    return share;
+    for (int j = 0; j < sums.length; j++) {
+      sums[j] = total > 0 ? sums[j] / total : 1.0 / sums.length;
+    }
+    return sums;
   }
 }

@@ -224,19 +224,12 @@ public final class Scorer {
 
   private static double[] featureShare(float[] sq, int i, int t, int f, int valid) {
     double[] share = new double[f];
-    double total = 0;
     int base = i * t * f;
     for (int s = 0; s < valid; s++) {
       for (int j = 0; j < f; j++) {
         share[j] += sq[base + s * f + j];
       }
     }
-    for (double v : share) {
-      total += v;
-    }
-    for (int j = 0; j < f; j++) {
-      share[j] = total > 0 ? share[j] / total : 1.0 / f;
-    }
-    return share;
+    return ScoreResult.toShares(share);
   }
 }
