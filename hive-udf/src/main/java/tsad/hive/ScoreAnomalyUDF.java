@@ -12,7 +12,7 @@ import org.apache.hadoop.hive.serde2.objectinspector.ObjectInspectorFactory;
 import org.apache.hadoop.hive.serde2.objectinspector.primitive.PrimitiveObjectInspectorFactory;
 import org.apache.hadoop.io.BooleanWritable;
 import org.apache.hadoop.io.Text;
-import tsad.core.score.ScoreResult;
+import tsad.core.score.SliceScore;
 
 /**
  * {@code score_anomaly(model_uri, series [, options])}: the anomaly score of one series under a registered
@@ -76,15 +76,10 @@ public final class ScoreAnomalyUDF extends GenericUDF {
     if (s == null) {
       return null;
     }
-    double best = Double.NEGATIVE_INFINITY;
-    boolean any = false;
-    for (ScoreResult r : s.results()) {
-      best = Math.max(best, r.score());
-      any |= r.isAnomaly();
-    }
-    score.set(best);
+    SliceScore slice = SliceScore.of(s.results()); // as the CLI and the score job write it per slice
+    score.set(slice.score());
     threshold.set(s.model().scorer().threshold());
-    anomaly.set(any);
+    anomaly.set(slice.isAnomaly());
     model.set(s.model().name());
     version.set(s.model().version());
     return result;

@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 import tsad.core.bundle.ModelBundle;
 import tsad.core.data.DataException;
 import tsad.core.model.TorchRuntime;
-import tsad.core.score.ScoreFormat;
+import tsad.core.score.ScoreLines;
 import tsad.core.score.ScoreResult;
 import tsad.core.score.Scorer;
 import tsad.core.window.Inputs;
@@ -46,6 +46,11 @@ public final class ScoreCommand implements Callable<Integer> {
   @Option(names = "--format", defaultValue = "jsonl", description = "jsonl or tsv. Default: ${DEFAULT-VALUE}.")
   String format;
 
+  @Option(names = "--per", defaultValue = "slice", converter = PerConverter.class, paramLabel = "slice|window",
+      description = "A line per slice (highest window score, anomalous if any window is; as score_anomaly() in SQL) "
+          + "or per window. Slice-mode models have one window per slice. Default: ${DEFAULT-VALUE}.")
+  ScoreLines.Per per;
+
   @Option(names = "--detail", description = "Add per-step errors (step_errors) and per-feature error shares (feature_share).")
   boolean detail;
 
@@ -58,37 +63,51 @@ public final class ScoreCommand implements Callable<Integer> {
   @Mixin
   CsvMixin csv;
 
+  /** Reads --per with the one parser (and its error message). */
+  public static final class PerConverter implements picocli.CommandLine.ITypeConverter<ScoreLines.Per> {
+    /** The choice named by {@code value}. */
+    @Override
+    public ScoreLines.Per convert(String value) {
+      return ScoreLines.Per.parse(value);
+    }
+  }
+
   @Override
   public Integer call() throws IOException {
-    if (!format.equals("jsonl") && !format.equals("tsv")) {
-      throw new DataException("unknown --format '" + format + "'; use jsonl or tsv");
-    }
+    ScoreLines.checkFormat(format);
     long t0 = System.nanoTime();
     TorchRuntime.threads(threads != null ? threads : Runtime.getRuntime().availableProcessors());
     ModelResolver.Resolved resolved = registry.resolver().resolve(model);
     ModelBundle bundle = resolved.bundle();
     String[] extra = resolved.name().isEmpty() ? new String[0]
         : new String[] {"model", resolved.name(), "version", resolved.version()};
+    if (detail && per == ScoreLines.Per.SLICE && bundle.dataSpec().getMode() == WindowMode.WINDOW) {
+      throw new DataException("--detail gives per-window errors; add --per window (this model scores windows)");
+    }
     Inputs.Loaded data = ModelData.csv(bundle, input, csv);
     Scorer scorer = bundle.newScorer();
     List<ScoreResult> results = scorer.score(data.windows(), batchSize, detail);
     boolean windowMode = bundle.dataSpec().getMode() == WindowMode.WINDOW;
-    String[] names = data.featureNames().toArray(new String[0]);
-    long anomalies = 0;
+    ScoreLines lines = new ScoreLines(format, per, windowMode, data.featureNames().toArray(new String[0]), extra);
+    StringBuilder sb = new StringBuilder(1 << 16);
     try (Writer w = output.equals("-") ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8))
         : Files.newBufferedWriter(Path.of(output), StandardCharsets.UTF_8)) {
       if (format.equals("tsv")) {
-        w.write("slice_id\twindow\tscore\tthreshold\tis_anomaly\n");
+        w.write(lines.tsvHeader());
       }
-      ScoreFormat.JsonLines json = new ScoreFormat.JsonLines(windowMode, names, extra);
       for (ScoreResult r : results) {
-        w.write(format.equals("tsv") ? ScoreFormat.tsv(r) : json.render(r));
-        w.write('\n');
-        anomalies += r.isAnomaly() ? 1 : 0;
+        lines.add(r, sb);
+        if (sb.length() > 1 << 15) {
+          w.append(sb);
+          sb.setLength(0);
+        }
       }
+      lines.finish(sb);
+      w.append(sb);
     }
+    String what = lines.perSlice() ? "slices (" + results.size() + " windows)" : windowMode ? "windows" : "slices";
     LOG.info(String.format(Locale.ROOT, "scored %d %s, %d anomalous (%.2f%%) at threshold %.6g (%s) with %s; %.1f s",
-        results.size(), windowMode ? "windows" : "slices", anomalies, 100.0 * anomalies / results.size(),
+        lines.lines(), what, lines.anomalous(), 100.0 * lines.anomalous() / lines.lines(),
         scorer.threshold(), bundle.threshold().getMethod(), resolved.version().isEmpty() ? model
             : ModelUri.of(resolved.name(), resolved.version()) + (resolved.fromCache() ? " (cached)" : " (downloaded)"),
         (System.nanoTime() - t0) / 1e9));

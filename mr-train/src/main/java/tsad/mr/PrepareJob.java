@@ -44,15 +44,17 @@ import tsad.proto.DataSummary;
 import tsad.proto.FeatureStats;
 import tsad.core.scale.FeatureStatistics;
 import tsad.proto.PreparedData;
+import tsad.proto.PreparedLayout;
 
 /**
  * {@code tsad prepare}: a MapReduce job (a Hadoop Tool: -D, -files, -libjars work) that reads long-format
  * CSV, groups rows by slice with a secondary sort on time, cuts windows with the same code as the local
- * CLI and writes them as protobuf WindowRecords in SequenceFiles; rejects go to OUTPUT/quarantine with their
- * reason, and every count to job counters and OUTPUT/_tsad_prepared.pb.
+ * CLI and writes each accepted slice's cleaned series as a protobuf SeriesRecord in SequenceFiles (readers cut
+ * its windows with the same builder); rejects go to OUTPUT/quarantine with their reason, and every count to job
+ * counters and OUTPUT/_tsad_prepared.pb.
  */
 @Command(name = "prepare", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "MapReduce: CSV (local or hdfs://) -> windows as protobuf SequenceFiles, rejects quarantined. "
+    description = "MapReduce: CSV (local or hdfs://) -> sorted slices as protobuf SequenceFiles, rejects quarantined. "
         + "Hadoop generic options (-D k=v, -files, -libjars) go first.")
 public final class PrepareJob extends Configured implements Tool, Callable<Integer> {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PrepareJob.class);
@@ -133,7 +135,7 @@ public final class PrepareJob extends Configured implements Tool, Callable<Integ
     long t0 = System.nanoTime();
     MrDefaults.run(job, "prepare");
     DataSummary summary = summary(job, String.join(",", input));
-    PreparedData manifest = PreparedData.newBuilder().setData(data).setSummary(summary)
+    PreparedData manifest = PreparedData.newBuilder().setData(data).setSummary(summary).setLayout(PreparedLayout.SERIES)
         .setCreatedAtMs(System.currentTimeMillis()).addAllFeatureStats(mergeStats(out, conf, parser.featureNames()))
         .build();
     try (var os = out.getFileSystem(conf).create(new Path(out, MANIFEST))) {

@@ -1,11 +1,13 @@
 package tsad.mr;
 
 import java.io.IOException;
+import java.util.List;
 import org.apache.hadoop.io.BytesWritable;
 import org.apache.hadoop.io.Text;
 import org.apache.hadoop.mapreduce.Reducer;
 import tsad.core.data.DataReport;
 import tsad.core.data.RejectSink;
+import tsad.core.data.Series;
 import tsad.core.data.SeriesBuilder;
 import tsad.core.scale.FeatureStatistics;
 import tsad.core.window.Inputs;
@@ -18,8 +20,9 @@ import org.apache.hadoop.mapreduce.lib.output.FileOutputFormat;
 
 /**
  * Receives one slice's rows in time order, builds the series (duplicate timestamps counted) and its
- * windows with the one window builder, and writes each window as a protobuf WindowRecord; it also sums the
- * per-feature statistics of the windows (what the standard and min-max scalers need) for the job's manifest.
+ * windows with the one window builder, and writes the series of every slice that gives windows as a protobuf
+ * SeriesRecord; it also sums the per-feature statistics of the windows (what the standard and min-max scalers
+ * need) for the job's manifest.
  */
 public class PrepareReducer extends Reducer<SliceTimeKey, RowWritable, Text, BytesWritable> {
   private final Text outKey = new Text();
@@ -56,13 +59,20 @@ public class PrepareReducer extends Reducer<SliceTimeKey, RowWritable, Text, Byt
     if (series == null) {
       return;
     }
-    for (Window w : builder.build(series.build(report, strict), report)) {
-      stats.add(w);
-      byte[] b = w.toProto().toByteArray();
-      outKey.set(w.id());
-      outValue.set(b, 0, b.length);
-      ctx.write(outKey, outValue);
+    Series built = series.build(report, strict);
+    List<Window> windows = builder.build(built, report);
+    if (windows.isEmpty()) {
+      return; // rejected by the builder: counted and quarantined there
     }
+    for (Window w : windows) {
+      stats.add(w);
+    }
+    // The series, not its windows: readers cut the same windows with the same builder, and overlapping windows
+    // are not stored once each.
+    byte[] b = built.toProto().toByteArray();
+    outKey.set(built.id());
+    outValue.set(b, 0, b.length);
+    ctx.write(outKey, outValue);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package tsad.mr;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
@@ -10,12 +11,22 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.BytesWritable;
 import org.apache.hadoop.io.SequenceFile;
 import org.apache.hadoop.io.Text;
+import com.google.protobuf.InvalidProtocolBufferException;
 import tsad.core.data.DataException;
+import tsad.core.data.DataReport;
+import tsad.core.data.RejectReason;
+import tsad.core.data.Series;
+import tsad.core.window.Inputs;
 import tsad.core.window.Window;
+import tsad.core.window.WindowBuilder;
+import tsad.proto.DataSpec;
 import tsad.proto.PreparedData;
-import tsad.proto.WindowRecord;
+import tsad.proto.PreparedLayout;
 
-/** Reads the output of {@code tsad prepare}: its manifest and its windows (local or HDFS). */
+/**
+ * Reads the output of {@code tsad prepare} (local or HDFS): its manifest, and its windows, cut from the stored
+ * series with the one window builder.
+ */
 public final class PreparedWindows {
   private PreparedWindows() {}
 
@@ -28,7 +39,7 @@ public final class PreparedWindows {
     Path p = new Path(dir);
     try {
       PreparedData m = manifest(p, conf);
-      List<Window> w = read(p, conf);
+      List<Window> w = read(p, conf, m);
       if (w.isEmpty()) {
         throw new DataException(dir + " holds no windows (" + m.getSummary().getRowsRead() + " rows were read, "
             + m.getSummary().getRowsRejected() + " rejected; see " + dir + "/quarantine)");
@@ -39,21 +50,28 @@ public final class PreparedWindows {
     }
   }
 
-  /** The manifest (data spec and counts) of a prepared directory. */
+  /** The manifest (data spec and counts) of a prepared directory; refuses the layout of older versions. */
   public static PreparedData manifest(Path dir, Configuration conf) throws IOException {
     Path m = new Path(dir, PrepareJob.MANIFEST);
     FileSystem fs = m.getFileSystem(conf);
     if (!fs.exists(m)) {
       throw new DataException(dir + " is not the output of tsad prepare (" + PrepareJob.MANIFEST + " is missing)");
     }
+    PreparedData d;
     try (var in = fs.open(m)) {
-      return PreparedData.parseFrom(in);
+      d = PreparedData.parseFrom(in);
     }
+    if (d.getLayout() != PreparedLayout.SERIES) {
+      throw new DataException(dir + " was prepared by an older tsad (one record per window); run tsad prepare "
+          + "again on its input");
+    }
+    return d;
   }
 
-  /** All windows, in part-file order. */
-  public static List<Window> read(Path dir, Configuration conf) throws IOException {
+  /** All windows, in part-file order, cut with the spec the data was prepared with. */
+  public static List<Window> read(Path dir, Configuration conf, PreparedData manifest) throws IOException {
     FileSystem fs = dir.getFileSystem(conf);
+    Cutter cutter = new Cutter(manifest.getData());
     List<Window> out = new ArrayList<>();
     FileStatus[] parts = fs.globStatus(new Path(dir, "part-r-*"));
     java.util.Arrays.sort(parts);
@@ -62,10 +80,74 @@ public final class PreparedWindows {
     for (FileStatus st : parts) {
       try (SequenceFile.Reader r = new SequenceFile.Reader(conf, SequenceFile.Reader.file(st.getPath()))) {
         while (r.next(key, value)) {
-          out.add(Window.fromProto(WindowRecord.parseFrom(java.util.Arrays.copyOf(value.getBytes(), value.getLength()))));
+          try {
+            out.addAll(cutter.windows(ByteBuffer.wrap(value.getBytes(), 0, value.getLength())));
+          } catch (Rejected e) {
+            throw new DataException(st.getPath() + ": record " + key + ": " + e.getMessage());
+          }
         }
       }
     }
     return out;
+  }
+
+  /** A prepared record that gives no windows, with the reason for the quarantine. */
+  public static final class Rejected extends RuntimeException {
+    private final RejectReason reason;
+
+    Rejected(RejectReason reason, String detail) {
+      super(detail, null, false, false);
+      this.reason = reason;
+    }
+
+    /** Why the record gives no windows. */
+    public RejectReason reason() {
+      return reason;
+    }
+  }
+
+  /**
+   * Cuts the windows of serialized series records with one data spec (the prepared data's own, or a model's):
+   * the readers' half of the prepare job.
+   */
+  public static final class Cutter {
+    private final WindowBuilder builder;
+    private final int features;
+    private RejectReason sliceReason;
+    private String sliceDetail;
+    // Slice rejects are kept for the caller's quarantine; rows cut by truncation were quarantined by prepare.
+    private final DataReport report = new DataReport((where, reason, detail, record) -> {
+      if (reason != RejectReason.IN_REJECTED_SLICE && reason != RejectReason.TRUNCATED) {
+        sliceReason = reason;
+        sliceDetail = detail;
+      }
+    });
+
+    /** A cutter for the windows a data spec describes. */
+    public Cutter(DataSpec spec) {
+      this.builder = new WindowBuilder(Inputs.windowSpec(spec));
+      this.features = spec.getFeatureColumnsCount();
+    }
+
+    /** The windows of one serialized series; a record that is unreadable or gives none is {@link Rejected}. */
+    public List<Window> windows(ByteBuffer record) {
+      Series s;
+      try {
+        s = Series.fromProto(record);
+      } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
+        throw new Rejected(RejectReason.UNREADABLE_WINDOW, "unreadable series record: " + e.getMessage());
+      }
+      if (s.features() != features) {
+        throw new Rejected(RejectReason.WRONG_SHAPE, "series " + s.id() + " has " + s.features()
+            + " features, the model takes " + features + " (prepared with other columns?)");
+      }
+      sliceReason = null;
+      List<Window> w = builder.build(s, report);
+      if (w.isEmpty()) {
+        throw new Rejected(sliceReason != null ? sliceReason : RejectReason.TOO_SHORT,
+            sliceDetail != null ? sliceDetail : "series " + s.id() + " gives no window");
+      }
+      return w;
+    }
   }
 }

@@ -25,17 +25,18 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import tsad.cli.RegistryMixin;
 import tsad.core.data.DataException;
+import tsad.core.score.ScoreLines;
 import tsad.proto.DataSpec;
 import tsad.registry.ModelResolver;
 
 /**
- * {@code tsad score --mapreduce}: a map-only MapReduce job (a Hadoop Tool) that scores prepared windows, or
- * raw CSV after running the prepare job with the model's own columns and windowing. The model URI is
+ * {@code tsad score --mapreduce}: a map-only MapReduce job (a Hadoop Tool) that scores prepared slices (cut into
+ * the model's windows), or raw CSV after running the prepare job with the model's own columns and windowing. The model URI is
  * resolved once on the client; its bundle files travel through the distributed cache.
  */
 @Command(name = "score --mapreduce", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "MapReduce scoring: prepared windows or CSV (local or hdfs://) -> JSON lines (or TSV) with "
-        + "slice_id, score, threshold, is_anomaly, model, version. Hadoop generic options go first.")
+    description = "MapReduce scoring: prepared data or CSV (local or hdfs://) -> JSON lines (or TSV) with "
+        + "slice_id, score, threshold, is_anomaly, model, version per slice or window. Hadoop generic options go first.")
 public final class ScoreJob extends Configured implements Tool, Callable<Integer> {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ScoreJob.class);
   static final String CACHE_PREFIX = "tsad-model.";
@@ -45,6 +46,7 @@ public final class ScoreJob extends Configured implements Tool, Callable<Integer
   static final String BATCH = "tsad.score.batch";
   static final String THREADS = "tsad.score.threads";
   static final String FORMAT = "tsad.score.format";
+  static final String PER = "tsad.score.per";
 
   @Option(names = "--model", required = true, paramLabel = "URI", description = "Bundle dir or models:/ URI.")
   String model;
@@ -64,6 +66,11 @@ public final class ScoreJob extends Configured implements Tool, Callable<Integer
 
   @Option(names = "--format", defaultValue = "jsonl", description = "jsonl or tsv. Default: ${DEFAULT-VALUE}.")
   String format;
+
+  @Option(names = "--per", defaultValue = "slice", converter = tsad.cli.ScoreCommand.PerConverter.class,
+      paramLabel = "slice|window", description = "A line per slice (highest window score, anomalous if any window "
+          + "is; as score_anomaly() in SQL) or per window. Default: ${DEFAULT-VALUE}.")
+  ScoreLines.Per per;
 
   @Mixin
   RegistryMixin registry;
@@ -90,8 +97,16 @@ public final class ScoreJob extends Configured implements Tool, Callable<Integer
     if (!inFs.exists(in)) {
       throw new DataException("input " + in + " does not exist");
     }
+    ScoreLines.checkFormat(format);
+    DataSpec spec = m.bundle().dataSpec();
     if (!inFs.exists(new Path(in, PrepareJob.MANIFEST))) {
-      in = prepareCsv(conf, m.bundle().dataSpec());
+      in = prepareCsv(conf, spec);
+    }
+    DataSpec prepared = PreparedWindows.manifest(in, conf).getData();
+    if (!prepared.getFeatureColumnsList().equals(spec.getFeatureColumnsList())) {
+      throw new DataException(in + " holds features " + prepared.getFeatureColumnsList() + "; the model takes "
+          + spec.getFeatureColumnsList() + " (prepare with --features " + String.join(",",
+          spec.getFeatureColumnsList()) + ")");
     }
     conf.set(MODEL, model);
     conf.set(MODEL_NAME, m.name());
@@ -99,6 +114,7 @@ public final class ScoreJob extends Configured implements Tool, Callable<Integer
     conf.setInt(BATCH, batchSize);
     conf.setInt(THREADS, threads);
     conf.set(FORMAT, format);
+    conf.set(PER, per.name());
     Job job = Job.getInstance(conf, "tsad score " + model);
     job.setJarByClass(ScoreJob.class);
     // The bundle goes to the default file system once (content-addressed), then to every task by the cache.
@@ -113,7 +129,7 @@ public final class ScoreJob extends Configured implements Tool, Callable<Integer
         job.addCacheFile(new URI(fs.makeQualified(target).toUri() + "#" + CACHE_PREFIX + f.getFileName()));
       }
     }
-    job.setInputFormatClass(WindowBatchInputFormat.class);
+    job.setInputFormatClass(RecordBatchInputFormat.class);
     FileInputFormat.addInputPath(job, new Path(in, "part-r-*"));
     job.setMapperClass(ScoreMapper.class);
     job.setNumReduceTasks(0);
@@ -125,20 +141,23 @@ public final class ScoreJob extends Configured implements Tool, Callable<Integer
     long t0 = System.nanoTime();
     lastJob = job;
     MrDefaults.run(job, "score");
-    long scored = job.getCounters().findCounter(ScoreMapper.COUNTERS, "scored").getValue();
-    long anomalies = job.getCounters().findCounter(ScoreMapper.COUNTERS, "anomalies").getValue();
-    long rejected = job.getCounters().findCounter(ScoreMapper.COUNTERS, "rejected").getValue();
-    System.out.printf(Locale.ROOT, "scored %d windows, %d anomalous, with %s into %s in %.1f s%n", scored, anomalies,
+    long slices = counter(job, "slices scored");
+    long windows = counter(job, "windows scored");
+    long rejected = counter(job, "rejected");
+    System.out.printf(Locale.ROOT, "scored %d slices (%d windows), %d anomalous (%d windows), with %s into %s in "
+        + "%.1f s%n", slices, windows, counter(job, "anomalous slices"), counter(job, "anomalous windows"),
         m.version().isEmpty() ? model : "models:/" + m.name() + "/" + m.version(), out, (System.nanoTime() - t0) / 1e9);
     LOG.info(String.format(Locale.ROOT, "score tasks: %d ms in all, %d ms loading the model, %d ms in the scorer",
-        job.getCounters().findCounter(ScoreMapper.COUNTERS, "task ms").getValue(),
-        job.getCounters().findCounter(ScoreMapper.COUNTERS, "model load ms").getValue(),
-        job.getCounters().findCounter(ScoreMapper.COUNTERS, "scorer ms").getValue()));
+        counter(job, "task ms"), counter(job, "model load ms"), counter(job, "scorer ms")));
     if (rejected > 0) {
-      LOG.warn(String.format(Locale.ROOT, "rejected %d windows that cannot be scored: see %s/%s", rejected, out,
+      LOG.warn(String.format(Locale.ROOT, "rejected %d slices that cannot be scored: see %s/%s", rejected, out,
           MrReports.QUARANTINE));
     }
     return 0;
+  }
+
+  private static long counter(Job job, String name) throws IOException {
+    return job.getCounters().findCounter(ScoreMapper.COUNTERS, name).getValue();
   }
 
   /** Runs the prepare job on CSV input with the model's columns and windowing; returns the prepared dir. */

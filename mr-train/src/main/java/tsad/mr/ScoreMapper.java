@@ -17,26 +17,25 @@ import org.apache.hadoop.io.NullWritable;
 import org.apache.hadoop.io.Text;
 import org.apache.hadoop.mapreduce.Counter;
 import org.apache.hadoop.mapreduce.Mapper;
-import com.google.protobuf.InvalidProtocolBufferException;
 import tsad.core.bundle.ModelBundle;
 import tsad.core.data.RejectReason;
 import tsad.core.data.RejectSink;
 import tsad.core.model.TorchRuntime;
-import tsad.core.score.ScoreFormat;
+import tsad.core.score.ScoreLines;
 import tsad.core.score.ScoreResult;
 import tsad.core.score.Scorer;
 import tsad.core.window.Window;
 import tsad.proto.WindowMode;
-import tsad.proto.WindowRecord;
 
 /**
- * Scores prepared windows: loads the bundle once per task from the distributed cache (verifying every
- * sha256), scores in batches under one native scope per batch, writes one JSON line (or TSV row) per window.
- * Its input records are batches of prepared windows ({@link WindowBatchInputFormat}).
- * A record that cannot be scored (unreadable, or another window shape than the model's) is counted as rejected
- * and written to the quarantine output with its reason.
+ * Scores prepared slices: loads the bundle once per task from the distributed cache (verifying every sha256),
+ * cuts each stored series into the model's windows, scores them in batches under one native scope per batch,
+ * and writes one JSON line (or TSV row) per slice or per window ({@code --per}). Its input records are batches
+ * of prepared series ({@link RecordBatchInputFormat}); a slice is one record, so a slice's windows are all in
+ * one task. A record that cannot be scored (unreadable, other features than the model's, too short for its
+ * window) is counted as rejected and written to the quarantine output with its reason.
  */
-public class ScoreMapper extends Mapper<LongWritable, WindowBatch, NullWritable, Text> {
+public class ScoreMapper extends Mapper<LongWritable, RecordBatch, NullWritable, Text> {
   static final String COUNTERS = "tsad scoring";
   /** Test switch: the first attempt of every task fails after writing all its output (retry tests). */
   static final String FAIL_FIRST_ATTEMPT = "tsad.test.fail-first-attempt";
@@ -44,17 +43,10 @@ public class ScoreMapper extends Mapper<LongWritable, WindowBatch, NullWritable,
   private final StringBuilder lines = new StringBuilder(1 << 16);
   private final Text text = new Text();
   private Scorer scorer;
+  private PreparedWindows.Cutter cutter;
+  private ScoreLines out;
   private int batchSize;
-  private boolean windowMode;
-  private boolean tsv;
-  private String[] features;
-  private String[] extra;
-  private ScoreFormat.JsonLines json;
-  private Counter scored;
-  private Counter anomalies;
   private Counter rejected;
-  private int steps;
-  private int featureCount;
   private RejectSink quarantine;
 
   private long startNanos;
@@ -85,40 +77,29 @@ public class ScoreMapper extends Mapper<LongWritable, WindowBatch, NullWritable,
     });
     scorer = bundle.newScorer();
     ctx.getCounter(COUNTERS, "model load ms").increment((System.nanoTime() - startNanos) / 1_000_000);
-    scored = ctx.getCounter(COUNTERS, "scored");
-    anomalies = ctx.getCounter(COUNTERS, "anomalies");
     rejected = ctx.getCounter(COUNTERS, "rejected");
-    steps = bundle.dataSpec().getWindowLength();
-    featureCount = bundle.dataSpec().getFeatureColumnsCount();
     batchSize = conf.getInt(ScoreJob.BATCH, 256);
-    windowMode = bundle.dataSpec().getMode() == WindowMode.WINDOW;
-    tsv = "tsv".equals(conf.get(ScoreJob.FORMAT));
-    features = bundle.dataSpec().getFeatureColumnsList().toArray(new String[0]);
+    // The model's own windowing: whatever spec the data was prepared with, the model gets the windows it takes.
+    cutter = new PreparedWindows.Cutter(bundle.dataSpec());
     String name = conf.get(ScoreJob.MODEL_NAME, "");
-    extra = name.isEmpty() ? new String[] {"model", conf.get(ScoreJob.MODEL)}
+    String[] extra = name.isEmpty() ? new String[] {"model", conf.get(ScoreJob.MODEL)}
         : new String[] {"model", name, "version", conf.get(ScoreJob.MODEL_VERSION, "")};
-    json = new ScoreFormat.JsonLines(windowMode, features, extra);
+    out = new ScoreLines(conf.get(ScoreJob.FORMAT, "jsonl"), ScoreLines.Per.parse(conf.get(ScoreJob.PER, "slice")),
+        bundle.dataSpec().getMode() == WindowMode.WINDOW,
+        bundle.dataSpec().getFeatureColumnsList().toArray(new String[0]), extra);
     quarantine = quarantine(ctx);
   }
 
   @Override
-  protected void map(LongWritable ordinal, WindowBatch records, Context ctx) throws IOException, InterruptedException {
+  protected void map(LongWritable ordinal, RecordBatch records, Context ctx) throws IOException, InterruptedException {
     for (int i = 0; i < records.size(); i++) {
-      Window w;
       try {
-        w = Window.fromProto(WindowRecord.parseFrom(records.value(i)));
-      } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
-        reject(RejectReason.UNREADABLE_WINDOW, records.key(i), e.getMessage());
-        continue;
+        batch.addAll(cutter.windows(records.value(i)));
+      } catch (PreparedWindows.Rejected e) {
+        reject(e.reason(), records.key(i), e.getMessage());
       }
-      if (w.steps() != steps || w.features() != featureCount) {
-        reject(RejectReason.WRONG_SHAPE, records.key(i), "window is " + w.steps() + "x" + w.features()
-            + ", the model takes " + steps + "x" + featureCount + " (prepared with other settings?)");
-        continue;
-      }
-      batch.add(w);
       if (batch.size() >= batchSize) {
-        flush(ctx);
+        flush(ctx, false);
       }
     }
   }
@@ -134,38 +115,41 @@ public class ScoreMapper extends Mapper<LongWritable, WindowBatch, NullWritable,
     return new MrReports.Quarantine(ctx);
   }
 
-  private void flush(Context ctx) throws IOException, InterruptedException {
-    if (batch.isEmpty()) {
-      return;
-    }
-    long flagged = 0;
+  /**
+   * Scores the pending windows in full batches (all of them at the end) and writes the lines they complete: one
+   * output record per call holding its lines (TextOutputFormat ends the last one), so the output side's
+   * per-record bookkeeping, like the counters, is paid once per batch, not once per window or slice.
+   */
+  private void flush(Context ctx, boolean last) throws IOException, InterruptedException {
+    int n = last ? batch.size() : batch.size() / batchSize * batchSize;
+    List<Window> now = batch.subList(0, n);
     long t0 = System.nanoTime();
-    List<ScoreResult> results = scorer.score(batch, batchSize, false);
+    List<ScoreResult> results = scorer.score(now, batchSize, false);
     scorerNanos += System.nanoTime() - t0;
-    // One output record per batch holding its lines (TextOutputFormat ends the last one): the output side's
-    // per-record bookkeeping, like the counters, is then paid once per batch, not once per window.
+    now.clear();
+    long slices = out.slices();
+    long anomalousSlices = out.anomalousSlices();
+    long anomalousWindows = out.anomalousWindows();
     lines.setLength(0);
     for (ScoreResult r : results) {
-      if (lines.length() > 0) {
-        lines.append('\n');
-      }
-      if (tsv) {
-        lines.append(ScoreFormat.tsv(r));
-      } else {
-        json.render(r, lines);
-      }
-      flagged += r.isAnomaly() ? 1 : 0;
+      out.add(r, lines);
     }
-    text.set(lines.toString().getBytes(StandardCharsets.UTF_8));
-    ctx.write(NullWritable.get(), text);
-    scored.increment(batch.size());
-    anomalies.increment(flagged);
-    batch.clear();
+    if (last) {
+      out.finish(lines);
+    }
+    if (lines.length() > 0) {
+      text.set(lines.substring(0, lines.length() - 1).getBytes(StandardCharsets.UTF_8));
+      ctx.write(NullWritable.get(), text);
+    }
+    ctx.getCounter(COUNTERS, "windows scored").increment(results.size());
+    ctx.getCounter(COUNTERS, "anomalous windows").increment(out.anomalousWindows() - anomalousWindows);
+    ctx.getCounter(COUNTERS, "slices scored").increment(out.slices() - slices);
+    ctx.getCounter(COUNTERS, "anomalous slices").increment(out.anomalousSlices() - anomalousSlices);
   }
 
   @Override
   protected void cleanup(Context ctx) throws IOException, InterruptedException {
-    flush(ctx);
+    flush(ctx, true);
     MrReports.close(quarantine);
     // Where a task's time goes (totals over tasks): the benchmark compares them with the bare forward pass.
     ctx.getCounter(COUNTERS, "scorer ms").increment(scorerNanos / 1_000_000);

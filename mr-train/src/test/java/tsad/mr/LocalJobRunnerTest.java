@@ -76,7 +76,8 @@ class LocalJobRunnerTest {
     List<Window> expected = Inputs.read(List.of(input), CsvOptions.defaults(),
         new WindowSpec(WindowMode.SLICE, 32, 16, LengthPolicy.REJECT), local).windows();
     Configuration conf = new Configuration();
-    List<Window> got = PreparedWindows.read(new org.apache.hadoop.fs.Path(out.toString()), conf);
+    org.apache.hadoop.fs.Path preparedDir = new org.apache.hadoop.fs.Path(out.toString());
+    List<Window> got = PreparedWindows.read(preparedDir, conf, PreparedWindows.manifest(preparedDir, conf));
     Map<String, Window> e = byId(expected);
     Map<String, Window> g = byId(got);
     assertEquals(e.keySet(), g.keySet());
@@ -139,34 +140,47 @@ class LocalJobRunnerTest {
   }
 
   @Test
-  void theScoreJobGivesTheLocalScoresFromPreparedWindowsAndFromCsv() throws IOException {
-    Path model = dir.resolve("score-model");
+  void theScoreJobGivesTheLocalScoresFromPreparedDataAndFromCsv() throws IOException {
+    Path slice = dir.resolve("score-model");
     assertEquals(0, MainTest.tsad("train", "--input", dir.resolve("synth/train.csv").toString(), "--model-out",
-        model.toString(), "--window", "32", "--epochs", "3", "--threads", "1", "--quiet").code());
-    Path localOut = dir.resolve("local-scores.jsonl");
-    MainTest.Run local = MainTest.tsad("score", "--model", model.toString(), "--input", input.toString(), "--output",
-        localOut.toString(), "--threads", "1");
-    assertEquals(0, local.code(), local.err());
-    Map<String, double[]> expected = scores(Files.readAllLines(localOut));
-
+        slice.toString(), "--window", "32", "--epochs", "3", "--threads", "1", "--quiet").code());
     Path prepared = dir.resolve("prepared-for-score");
     assertEquals(0, MainTest.tsad("prepare", "--input", input.toString(), "--output", prepared.toString(), "--window",
         "32").code());
+    sameScores(slice, prepared, "slice", 120, 120);
+    // A window-mode model on data prepared for the slice model: the job cuts the model's own windows (5 per slice),
+    // and writes a line per slice (the highest window score) or per window, as the CLI does.
+    Path window = dir.resolve("score-model-window");
+    assertEquals(0, MainTest.tsad("train", "--input", dir.resolve("synth/train.csv").toString(), "--model-out",
+        window.toString(), "--mode", "window", "--window", "16", "--stride", "4", "--epochs", "3", "--threads", "1",
+        "--quiet").code());
+    sameScores(window, prepared, "slice", 120, 600);
+    sameScores(window, prepared, "window", 120, 600);
+  }
+
+  /** Scores with the CLI and with the job (prepared input and CSV input) and compares line by line. */
+  private void sameScores(Path model, Path prepared, String per, int slices, int windows) throws IOException {
+    Path localOut = dir.resolve("local-scores-" + System.nanoTime() + ".jsonl");
+    MainTest.Run local = MainTest.tsad("score", "--model", model.toString(), "--input", input.toString(), "--output",
+        localOut.toString(), "--threads", "1", "--per", per);
+    assertEquals(0, local.code(), local.err());
+    boolean perWindow = per.equals("window");
+    Map<String, double[]> expected = scores(Files.readAllLines(localOut), perWindow);
     for (String in : List.of(prepared.toString(), input.toString())) {
       Path out = dir.resolve("mr-scores-" + System.nanoTime());
       MainTest.Run mr = MainTest.tsad("score", "--mapreduce", "-D", "mapreduce.input.fileinputformat.split.maxsize=4000",
-          "--model", model.toString(), "--input", in, "--output", out.toString(), "--batch-size", "16");
+          "--model", model.toString(), "--input", in, "--output", out.toString(), "--batch-size", "16", "--per", per);
       assertEquals(0, mr.code(), mr.err());
-      assertTrue(mr.out().contains("scored 120 windows"), mr.out());
+      assertTrue(mr.out().contains("scored " + slices + " slices (" + windows + " windows)"), mr.out());
       List<String> lines = new ArrayList<>();
       try (Stream<Path> parts = Files.list(out)) {
         for (Path f : parts.filter(p -> p.getFileName().toString().startsWith("part-m-")).toList()) {
           lines.addAll(Files.readAllLines(f));
         }
       }
-      Map<String, double[]> got = scores(lines);
-      assertEquals(expected.keySet(), got.keySet(), "every slice scored once, none twice");
-      assertEquals(120, lines.size());
+      Map<String, double[]> got = scores(lines, perWindow);
+      assertEquals(expected.keySet(), got.keySet(), "every " + per + " scored once, none twice");
+      assertEquals(perWindow ? windows : slices, lines.size());
       for (String id : expected.keySet()) {
         double e = expected.get(id)[0];
         assertEquals(e, got.get(id)[0], 1e-6 * Math.max(1, e), id + " score (batches differ: float tolerance)");
@@ -174,6 +188,23 @@ class LocalJobRunnerTest {
       }
       assertTrue(lines.get(0).contains("\"model\":\"" + model + "\""), lines.get(0));
     }
+  }
+
+  /** slice_id (or, per window, window id) -> {score, threshold} from score JSON lines. */
+  static Map<String, double[]> scores(List<String> lines, boolean perWindow) {
+    if (!perWindow) {
+      return scores(lines);
+    }
+    Map<String, double[]> m = new TreeMap<>();
+    java.util.regex.Pattern p = java.util.regex.Pattern.compile(
+        "\"window\":\"([^\"]+)\",\"start\":\"[^\"]+\",\"score\":([^,]+),\"threshold\":([^,]+),");
+    for (String l : lines) {
+      java.util.regex.Matcher x = p.matcher(l);
+      assertTrue(x.find(), l);
+      assertTrue(m.put(x.group(1), new double[] {Double.parseDouble(x.group(2)), Double.parseDouble(x.group(3))})
+          == null, "duplicate " + x.group(1));
+    }
+    return m;
   }
 
   /** slice_id -> {score, threshold} from score JSON lines. */

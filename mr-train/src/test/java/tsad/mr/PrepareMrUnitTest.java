@@ -23,7 +23,7 @@ import tsad.core.window.Inputs;
 import tsad.core.window.WindowSpec;
 import tsad.proto.LengthPolicy;
 import tsad.proto.WindowMode;
-import tsad.proto.WindowRecord;
+import tsad.proto.SeriesRecord;
 
 /**
  * MRUnit tests of the prepare job's mapper and reducer: parsing and quarantine in the mapper, the secondary sort
@@ -119,14 +119,16 @@ class PrepareMrUnitTest {
       d.withInput(new LongWritable(100 + i * 20), line(rows[i]));
     }
     List<Pair<Text, BytesWritable>> out = d.run();
-    assertEquals(2, out.size(), "one window per slice");
+    assertEquals(2, out.size(), "one series record per slice");
     for (Pair<Text, BytesWritable> p : out) {
-      WindowRecord w = WindowRecord.parseFrom(java.util.Arrays.copyOf(p.getSecond().getBytes(),
+      SeriesRecord w = SeriesRecord.parseFrom(java.util.Arrays.copyOf(p.getSecond().getBytes(),
           p.getSecond().getLength()));
-      float base = w.getSeriesId().equals("a") ? 0 : 10;
+      assertEquals(p.getFirst().toString(), w.getId(), "keyed by slice id");
+      float base = w.getId().equals("a") ? 0 : 10;
       assertEquals(List.of(base, base + 1, base + 2, base + 3), w.getValuesList(),
-          w.getSeriesId() + ": values in time order, the first row of minute 2 in file order kept");
-      assertEquals(java.time.Instant.parse(t(0)).toEpochMilli(), w.getStartTimeMs());
+          w.getId() + ": values in time order, the first row of minute 2 in file order kept");
+      assertEquals(java.time.Instant.parse(t(0)).toEpochMilli(), w.getFirstTimeMs());
+      assertEquals(List.of(60_000L, 60_000L, 60_000L), w.getStepMsList(), "one minute apart");
     }
     assertEquals(List.of("duplicate_timestamp\ta"), r.quarantined.stream().map(q -> q.substring(0,
         q.indexOf('\t') + 2)).toList(), r.quarantined.toString());

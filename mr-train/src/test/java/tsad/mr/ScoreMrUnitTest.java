@@ -25,23 +25,30 @@ import tsad.core.bundle.ModelBundle;
 import tsad.core.data.CsvOptions;
 import tsad.core.data.DataReport;
 import tsad.core.data.RejectSink;
+import tsad.core.data.CsvSeriesReader;
+import tsad.core.data.Series;
+import tsad.core.score.ScoreLines;
 import tsad.core.score.ScoreResult;
+import tsad.core.score.SliceScore;
 import tsad.core.synth.SynthConfig;
 import tsad.core.synth.SynthGenerator;
-import tsad.core.window.Inputs;
 import tsad.core.window.Window;
+import tsad.core.window.WindowBuilder;
 import tsad.core.window.WindowSpec;
 import tsad.proto.LengthPolicy;
 import tsad.proto.WindowMode;
 
 /**
- * MRUnit test of the score mapper (its input batches round-trip through their Writable form): the bundle comes through the (MRUnit) distributed cache, windows are scored in
- * batches with the same numbers as the core scorer, counters count scored, anomalous and rejected windows, and
- * unreadable or wrongly shaped records are quarantined with their reason instead of failing the task.
+ * MRUnit test of the score mapper (its input batches round-trip through their Writable form): the bundle comes
+ * through the (MRUnit) distributed cache, stored series are cut into the model's windows and scored in batches
+ * with the same numbers as the core scorer, a line per window or per slice (the slice's highest window score,
+ * as {@link SliceScore}), counters count slices, windows, anomalies and rejects, and unreadable, wrongly shaped
+ * or too short records are quarantined with their reason instead of failing the task.
  */
 class ScoreMrUnitTest {
   @TempDir static Path dir;
   static Path model;
+  static List<Series> series;
   static List<Window> windows;
 
   /** A mapper whose quarantine is a list. */
@@ -55,76 +62,112 @@ class ScoreMrUnitTest {
   }
 
   @BeforeAll
-  static void trainTinyModel() throws IOException {
-    new SynthGenerator(new SynthConfig(40, 16, 1, 0.2, 5)).writeCsv(dir.resolve("d"));
+  static void trainTinyWindowModel() throws IOException {
+    new SynthGenerator(new SynthConfig(40, 40, 1, 0.2, 5)).writeCsv(dir.resolve("d"));
     model = dir.resolve("model");
     MainTest.Run train = MainTest.tsad("train", "--input", dir.resolve("d/train.csv").toString(), "--model-out",
-        model.toString(), "--window", "16", "--epochs", "2", "--threads", "1", "--quiet");
+        model.toString(), "--mode", "window", "--window", "16", "--stride", "4", "--epochs", "2", "--threads", "1",
+        "--quiet");
     assertEquals(0, train.code(), train.err());
-    windows = Inputs.read(List.of(dir.resolve("d/test.csv")), CsvOptions.defaults(),
-        new WindowSpec(WindowMode.SLICE, 16, 8, LengthPolicy.REJECT), new DataReport()).windows();
+    series = new CsvSeriesReader(CsvOptions.defaults()).read(List.of(dir.resolve("d/test.csv")), new DataReport());
+    WindowBuilder builder = new WindowBuilder(new WindowSpec(WindowMode.WINDOW, 16, 4, LengthPolicy.REJECT));
+    windows = new ArrayList<>();
+    series.forEach(s -> windows.addAll(builder.build(s, new DataReport())));
   }
 
-  private static BytesWritable bytes(Window w) {
-    byte[] b = w.toProto().toByteArray();
-    return new BytesWritable(b);
+  private static BytesWritable bytes(Series s) {
+    return new BytesWritable(s.toProto().toByteArray());
   }
 
   /** A batch that survives its source's clear(), as MRUnit keeps the input objects it is given. */
-  private static WindowBatch copy(WindowBatch b) throws IOException {
+  private static RecordBatch copy(RecordBatch b) throws IOException {
     org.apache.hadoop.io.DataOutputBuffer out = new org.apache.hadoop.io.DataOutputBuffer();
     b.write(out);
-    WindowBatch c = new WindowBatch();
+    RecordBatch c = new RecordBatch();
     org.apache.hadoop.io.DataInputBuffer in = new org.apache.hadoop.io.DataInputBuffer();
     in.reset(out.getData(), out.getLength());
     c.readFields(in);
     return c;
   }
 
-  @Test
-  void scoresLikeTheCoreScorerAndQuarantinesWhatItCannotScore() throws IOException {
-    Mapper m = new Mapper();
-    MapDriver<LongWritable, WindowBatch, NullWritable, Text> d = MapDriver.newMapDriver(m);
+  /**
+   * Runs the mapper over the test series in input batches of 3 records against scoring batches of 5 windows (a
+   * slice's 7 windows straddle forward passes and input batches), then three bad records in a batch of their own.
+   */
+  private static List<String> run(Mapper m, ScoreLines.Per per, MapDriver<LongWritable, RecordBatch, NullWritable,
+      Text> d) throws IOException {
     d.getConfiguration().set(ScoreJob.MODEL, model.toString());
-    d.getConfiguration().setInt(ScoreJob.BATCH, 7); // batches of 7 and a partial last one
+    d.getConfiguration().setInt(ScoreJob.BATCH, 5);
+    d.getConfiguration().set(ScoreJob.PER, per.name());
     try (Stream<Path> files = Files.list(model)) {
       for (Path f : files.toList()) {
         d.withCacheFile(URI.create(f.toUri() + "#" + ScoreJob.CACHE_PREFIX + f.getFileName()));
       }
     }
-    // Input batches of 5 records (as the input format cuts them) against scoring batches of 7: windows are
-    // carried over from one input batch to the next; the two bad records come last, in a batch of their own.
-    WindowBatch records = new WindowBatch();
+    RecordBatch records = new RecordBatch();
     long ordinal = 0;
-    for (Window w : windows) {
-      records.add(new Text(w.id()), bytes(w));
-      if (records.size() == 5) {
+    for (Series s : series) {
+      records.add(new Text(s.id()), bytes(s));
+      if (records.size() == 3) {
         d.withInput(new LongWritable(ordinal++), copy(records));
         records.clear();
       }
     }
+    d.withInput(new LongWritable(ordinal++), copy(records));
+    records.clear();
     records.add(new Text("damaged"), new BytesWritable(new byte[] {(byte) 0xff, 1, 2, 3}));
-    Window odd = new Window("odd", "odd", 0, 0, 8, 1, 8, 0, new float[8]);
-    records.add(new Text("odd"), bytes(odd));
+    records.add(new Text("odd"), bytes(new Series("odd", new long[] {0, 1}, new float[4], 2)));
+    long[] times = new long[8];
+    java.util.Arrays.setAll(times, i -> 60_000L * i);
+    records.add(new Text("short"), bytes(new Series("short", times, new float[8], 1)));
     d.withInput(new LongWritable(ordinal), records);
     List<String> lines = new ArrayList<>();
     for (Pair<NullWritable, Text> p : d.run()) {
       lines.addAll(List.of(p.getSecond().toString().split("\n")));
     }
+    assertEquals(3, d.getCounters().findCounter(ScoreMapper.COUNTERS, "rejected").getValue());
+    assertEquals(List.of("unreadable_window\tdamaged", "wrong_shape\todd", "too_short\tshort"), m.quarantined);
+    assertEquals(series.size(), d.getCounters().findCounter(ScoreMapper.COUNTERS, "slices scored").getValue());
+    assertEquals(windows.size(), d.getCounters().findCounter(ScoreMapper.COUNTERS, "windows scored").getValue());
+    return lines;
+  }
 
-    ModelBundle bundle = ModelBundle.load(model);
-    List<ScoreResult> expected = bundle.newScorer().score(windows, 7, false);
-    assertEquals(expected.size(), lines.size(), "one line per scorable window");
-    Map<String, double[]> got = LocalJobRunnerTest.scores(lines);
+  @Test
+  void perWindowScoresLikeTheCoreScorerAndQuarantinesWhatItCannotScore() throws IOException {
+    Mapper m = new Mapper();
+    MapDriver<LongWritable, RecordBatch, NullWritable, Text> d = MapDriver.newMapDriver(m);
+    List<String> lines = run(m, ScoreLines.Per.WINDOW, d);
+    List<ScoreResult> expected = ModelBundle.load(model).newScorer().score(windows, 5, false);
+    assertEquals(expected.size(), lines.size(), "one line per window");
     long anomalies = 0;
-    for (ScoreResult r : expected) {
-      assertEquals(r.score(), got.get(r.seriesId())[0], 0.0, r.seriesId() + ": same batches, same bits");
+    for (int i = 0; i < expected.size(); i++) {
+      ScoreResult r = expected.get(i);
+      assertTrue(lines.get(i).startsWith("{\"slice_id\":\"" + r.seriesId() + "\",\"window\":\"" + r.id() + "\",\"start\":\""
+          + java.time.Instant.ofEpochMilli(r.startMs()) + "\",\"score\":" + r.score() + ","), lines.get(i));
       anomalies += r.isAnomaly() ? 1 : 0;
     }
     assertTrue(lines.get(0).contains("\"model\":\"" + model + "\""), lines.get(0));
-    assertEquals(expected.size(), d.getCounters().findCounter(ScoreMapper.COUNTERS, "scored").getValue());
-    assertEquals(anomalies, d.getCounters().findCounter(ScoreMapper.COUNTERS, "anomalies").getValue());
-    assertEquals(2, d.getCounters().findCounter(ScoreMapper.COUNTERS, "rejected").getValue());
-    assertEquals(List.of("unreadable_window\tdamaged", "wrong_shape\todd"), m.quarantined);
+    assertEquals(anomalies, d.getCounters().findCounter(ScoreMapper.COUNTERS, "anomalous windows").getValue());
+  }
+
+  @Test
+  void perSliceGivesEachSlicesHighestWindowScoreOnce() throws IOException {
+    Mapper m = new Mapper();
+    MapDriver<LongWritable, RecordBatch, NullWritable, Text> d = MapDriver.newMapDriver(m);
+    List<String> lines = run(m, ScoreLines.Per.SLICE, d);
+    List<ScoreResult> results = ModelBundle.load(model).newScorer().score(windows, 5, false);
+    Map<String, double[]> got = LocalJobRunnerTest.scores(lines);
+    assertEquals(series.size(), got.size(), "one line per slice");
+    long anomalous = 0;
+    for (Series s : series) {
+      SliceScore e = SliceScore.of(results.stream().filter(r -> r.seriesId().equals(s.id())).toList());
+      assertEquals(7, e.windows());
+      assertEquals(e.score(), got.get(s.id())[0], 0.0, s.id() + ": same batches, same bits");
+      anomalous += e.isAnomaly() ? 1 : 0;
+    }
+    assertTrue(lines.get(0).matches("\\{\"slice_id\":\"[^\"]+\",\"score\":[^,]+,\"threshold\":[^,]+,\"is_anomaly\":(true|false),"
+        + "\"model\":\"[^\"]+\",\"windows\":7,\"anomalous_windows\":\\d,\"worst_start\":\"[-0-9T:.]+Z\"}"), lines.get(0));
+    assertTrue(anomalous > 0, "the synthetic anomalies are found");
+    assertEquals(anomalous, d.getCounters().findCounter(ScoreMapper.COUNTERS, "anomalous slices").getValue());
   }
 }

@@ -52,16 +52,20 @@ public final class ScoreFormat {
       quote(r.seriesId(), sb);
       if (windowMode) {
         sb.append(",\"window\":");
-        quote(r.id(), sb);
+        if (r.givenId() == null) { // "series@start", without building the id string
+          quote(r.seriesId(), sb); // then reopen the literal: the ISO start needs no escapes
+          sb.setLength(sb.length() - 1);
+          sb.append('@');
+          instant(r.startMs(), sb);
+          sb.append('"');
+        } else {
+          quote(r.id(), sb);
+        }
         sb.append(",\"start\":\"");
         instant(r.startMs(), sb);
         sb.append('"');
       }
-      if (Double.doubleToLongBits(r.threshold()) != Double.doubleToLongBits(threshold)) {
-        threshold = r.threshold();
-        thresholdText = num(threshold);
-      }
-      sb.append(",\"score\":").append(num(r.score())).append(",\"threshold\":").append(thresholdText)
+      sb.append(",\"score\":").append(num(r.score())).append(",\"threshold\":").append(thresholdText(r.threshold()))
           .append(",\"is_anomaly\":").append(r.isAnomaly()).append(extras);
       if (r.stepErrors() != null) {
         sb.append(",\"step_errors\":[");
@@ -81,6 +85,31 @@ public final class ScoreFormat {
         sb.append('}');
       }
       return sb.append('}');
+    }
+
+    /**
+     * Appends the JSON line of one slice's verdict (without the newline): slice_id, score, threshold,
+     * is_anomaly, the extra fields, then windows, anomalous_windows and worst_start (the start of the window
+     * with the highest score).
+     */
+    public StringBuilder render(SliceScore s, StringBuilder sb) {
+      sb.append("{\"slice_id\":");
+      quote(s.sliceId(), sb);
+      sb.append(",\"score\":").append(num(s.score())).append(",\"threshold\":").append(thresholdText(s.threshold()))
+          .append(",\"is_anomaly\":").append(s.isAnomaly()).append(extras)
+          .append(",\"windows\":").append(s.windows()).append(",\"anomalous_windows\":").append(s.anomalousWindows())
+          .append(",\"worst_start\":\"");
+      instant(s.worstStartMs(), sb);
+      return sb.append("\"}");
+    }
+
+    /** The threshold's text, kept while it does not change. */
+    private String thresholdText(double t) {
+      if (Double.doubleToLongBits(t) != Double.doubleToLongBits(threshold)) {
+        threshold = t;
+        thresholdText = num(t);
+      }
+      return thresholdText;
     }
 
     /**
@@ -115,6 +144,12 @@ public final class ScoreFormat {
     private static void two(int v, StringBuilder sb) {
       sb.append((char) ('0' + v / 10)).append((char) ('0' + v % 10));
     }
+  }
+
+  /** One TSV line of a slice's verdict: slice_id, score, threshold, is_anomaly, windows, anomalous_windows. */
+  public static String tsv(SliceScore s) {
+    return s.sliceId() + "\t" + num(s.score()) + "\t" + num(s.threshold()) + "\t" + s.isAnomaly() + "\t" + s.windows()
+        + "\t" + s.anomalousWindows();
   }
 
   /** One TSV line: slice_id, window, score, threshold, is_anomaly. */

@@ -3,7 +3,7 @@ package tsad.core.score;
 /**
  * The verdict on one window or slice.
  *
- * @param id window id (slice id in slice mode)
+ * @param id window id (slice id in slice mode); null for a window whose id {@link #id()} derives on demand
  * @param seriesId the slice it belongs to
  * @param startMs epoch millis of its first step
  * @param score aggregated reconstruction error
@@ -15,6 +15,17 @@ package tsad.core.score;
  */
 public record ScoreResult(String id, String seriesId, long startMs, double score, double threshold,
                           boolean isAnomaly, float[] stepErrors, double[] featureShare, float[] stepFeatureErrors) {
+  /** The window id: the slice id in slice mode, "series@start-ISO" in window mode. */
+  @Override
+  public String id() {
+    return id != null ? id : tsad.core.window.Window.windowId(seriesId, startMs);
+  }
+
+  /** The id as given: null when it is derived from the series and the start. */
+  public String givenId() {
+    return id;
+  }
+
   /** A result without per-step, per-feature errors. */
   public ScoreResult(String id, String seriesId, long startMs, double score, double threshold, boolean isAnomaly,
       float[] stepErrors, double[] featureShare) {

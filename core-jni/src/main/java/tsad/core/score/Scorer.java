@@ -147,7 +147,7 @@ public final class Scorer {
       }
       double[] share = sq == null ? null : featureShare(sq, i, t, f, valid);
       float[] stepSq = sq == null ? null : Arrays.copyOfRange(sq, i * t * f, (i * t + valid) * f);
-      out.add(new ScoreResult(w.id(), w.seriesId(), w.startMs(), score, threshold, score > threshold,
+      out.add(new ScoreResult(w.givenId(), w.seriesId(), w.startMs(), score, threshold, score > threshold,
           detail ? stepErr : null, share, stepSq));
     }
   }

@@ -1,11 +1,12 @@
 package tsad.core.window;
 
-import tsad.proto.WindowRecord;
+import java.time.Instant;
 
 /**
  * One model input: T steps x F features of raw values, with where it came from.
  *
- * @param id window id: the slice id in slice mode, "series@start" in window mode
+ * @param id window id: the slice id in slice mode; null in window mode, where {@link #id()} derives
+ *     "series@start" only when asked, since scoring millions of windows per slice need not format them
  * @param seriesId the slice it was cut from
  * @param startMs epoch millis of the first step
  * @param endMs epoch millis of the last valid step
@@ -18,28 +19,19 @@ import tsad.proto.WindowRecord;
 public record Window(String id, String seriesId, long startMs, long endMs, int steps, int features,
                      int validSteps, int index, float[] values) {
 
-  /** The protobuf record exchanged between jobs. */
-  public WindowRecord toProto() {
-    WindowRecord.Builder b = WindowRecord.newBuilder().setId(id).setSeriesId(seriesId).setStartTimeMs(startMs)
-        .setEndTimeMs(endMs).setSteps(steps).setFeatures(features).setValidSteps(validSteps).setWindowIndex(index);
-    for (float v : values) {
-      b.addValues(v);
-    }
-    return b.build();
+  /** The window id: the slice id in slice mode, "series@start-ISO" in window mode. */
+  @Override
+  public String id() {
+    return id != null ? id : windowId(seriesId, startMs);
   }
 
-  /** Reads a window back from its protobuf record, checking its shape. */
-  public static Window fromProto(WindowRecord r) {
-    int n = r.getValuesCount();
-    if (n != r.getSteps() * r.getFeatures()) {
-      throw new IllegalArgumentException("window " + r.getId() + " has " + n + " values, expected "
-          + r.getSteps() + "x" + r.getFeatures());
-    }
-    float[] v = new float[n];
-    for (int i = 0; i < n; i++) {
-      v[i] = r.getValues(i);
-    }
-    return new Window(r.getId(), r.getSeriesId(), r.getStartTimeMs(), r.getEndTimeMs(), r.getSteps(),
-        r.getFeatures(), r.getValidSteps(), r.getWindowIndex(), v);
+  /** The id as given: null when it is derived from the series and the start. */
+  public String givenId() {
+    return id;
+  }
+
+  /** The id of a window cut from a longer series: "series@start-ISO". */
+  public static String windowId(String seriesId, long startMs) {
+    return seriesId + "@" + Instant.ofEpochMilli(startMs);
   }
 }

@@ -1,6 +1,5 @@
 package tsad.core.window;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -49,17 +48,17 @@ public final class WindowBuilder {
       }
       out.add(cut(s, s.id(), 0, 0));
     } else if (n < t) {
-      out.add(cut(s, windowId(s, 0), 0, 0));
+      out.add(cut(s, null, 0, 0));
     } else {
       int index = 0;
       int last = -1;
       for (int start = 0; start + t <= n; start += spec.stride()) {
-        out.add(cut(s, windowId(s, start), start, index++));
+        out.add(cut(s, null, start, index++));
         last = start;
       }
       // A final window aligned to the end, so the tail is scored too: no step is left out silently.
       if (last + t < n) {
-        out.add(cut(s, windowId(s, n - t), n - t, index));
+        out.add(cut(s, null, n - t, index));
       }
     }
     report.rowsUsed(Math.min(n, spec.mode() == WindowMode.SLICE ? t : n));
@@ -74,10 +73,7 @@ public final class WindowBuilder {
     return List.of();
   }
 
-  private static String windowId(Series s, int start) {
-    return s.id() + "@" + Instant.ofEpochMilli(s.timesMs()[start]);
-  }
-
+  /** One window from {@code start}; a null id is derived from series and start when asked (window mode). */
   private Window cut(Series s, String id, int start, int index) {
     int t = spec.length();
     int f = s.features();

@@ -12,12 +12,12 @@ import org.apache.hadoop.io.Writable;
 import org.apache.hadoop.io.WritableUtils;
 
 /**
- * A run of prepared window records (key and serialized {@code WindowRecord}) handed to the score mapper as one
- * input record: Hadoop's per-record bookkeeping (progress, file-system statistics) is then paid once per batch
- * instead of once per window, which was a visible share of scoring a small model. Bytes are copied into two
- * growing buffers, so a batch allocates nothing per record once it has warmed up.
+ * A run of prepared records (key and serialized {@code SeriesRecord}) handed to the score mapper as one input
+ * record: Hadoop's per-record bookkeeping (progress, file-system statistics) is then paid once per batch instead
+ * of once per record. Bytes are copied into two growing buffers, so a batch allocates nothing per record once
+ * it has warmed up.
  */
-public final class WindowBatch implements Writable {
+public final class RecordBatch implements Writable {
   private byte[] keys = new byte[1024];
   private byte[] values = new byte[64 * 1024];
   private int[] keyEnds = new int[64];
@@ -27,6 +27,11 @@ public final class WindowBatch implements Writable {
   /** Empties the batch (keeps its buffers). */
   public void clear() {
     size = 0;
+  }
+
+  /** The bytes of all values in the batch. */
+  public int valueBytes() {
+    return size == 0 ? 0 : valueEnds[size - 1];
   }
 
   /** The number of records in the batch. */
@@ -55,7 +60,7 @@ public final class WindowBatch implements Writable {
     size++;
   }
 
-  /** The key (window id) of record {@code i}. */
+  /** The key (slice id) of record {@code i}. */
   public String key(int i) {
     return new String(keys, keyStart(i), keyEnds[i] - keyStart(i), StandardCharsets.UTF_8);
   }

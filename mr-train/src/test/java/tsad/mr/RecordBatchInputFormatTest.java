@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The batching input format over a SequenceFile cut into many splits: every record comes out exactly once, in
  * file order, in batches no larger than the batch size, with keys and values intact.
  */
-class WindowBatchInputFormatTest {
+class RecordBatchInputFormatTest {
   @TempDir Path dir;
 
   @Test
@@ -43,16 +43,16 @@ class WindowBatchInputFormatTest {
     FileInputFormat.addInputPath(job, file);
     FileInputFormat.setMaxInputSplitSize(job, 8192);
     job.getConfiguration().setInt(ScoreJob.BATCH, 33);
-    WindowBatchInputFormat format = new WindowBatchInputFormat();
+    RecordBatchInputFormat format = new RecordBatchInputFormat();
     List<InputSplit> splits = format.getSplits(job);
     assertTrue(splits.size() > 10, "many splits: " + splits.size());
     List<String> keys = new ArrayList<>();
     for (InputSplit split : splits) {
       TaskAttemptContext ctx = new TaskAttemptContextImpl(job.getConfiguration(), new TaskAttemptID());
-      try (RecordReader<?, WindowBatch> r = format.createRecordReader(split, ctx)) {
+      try (RecordReader<?, RecordBatch> r = format.createRecordReader(split, ctx)) {
         r.initialize(split, ctx);
         while (r.nextKeyValue()) {
-          WindowBatch b = r.getCurrentValue();
+          RecordBatch b = r.getCurrentValue();
           assertTrue(b.size() >= 1 && b.size() <= 33, "batch of " + b.size());
           for (int i = 0; i < b.size(); i++) {
             int id = Integer.parseInt(b.key(i).substring(1));

@@ -12,20 +12,23 @@ import org.apache.hadoop.mapreduce.lib.input.SequenceFileRecordReader;
 
 /**
  * Reads the prepared SequenceFiles (split like any SequenceFile, at sync marks) as batches of up to
- * {@code tsad.score.batch} windows: the key is the batch's ordinal within the split, the value a
- * {@link WindowBatch}.
+ * {@code tsad.score.batch} records and about {@link #BATCH_BYTES} of values (long slices): the key is the batch's
+ * ordinal within the split, the value a {@link RecordBatch}.
  */
-public final class WindowBatchInputFormat extends FileInputFormat<LongWritable, WindowBatch> {
+public final class RecordBatchInputFormat extends FileInputFormat<LongWritable, RecordBatch> {
+  /** A batch stops growing at this many bytes of values, so long slices do not make huge batches. */
+  static final int BATCH_BYTES = 1 << 20;
+
   @Override
-  public RecordReader<LongWritable, WindowBatch> createRecordReader(InputSplit split, TaskAttemptContext ctx) {
+  public RecordReader<LongWritable, RecordBatch> createRecordReader(InputSplit split, TaskAttemptContext ctx) {
     return new Reader(Math.max(1, ctx.getConfiguration().getInt(ScoreJob.BATCH, 256)));
   }
 
   /** Wraps Hadoop's SequenceFile reader and groups its records. */
-  private static final class Reader extends RecordReader<LongWritable, WindowBatch> {
+  private static final class Reader extends RecordReader<LongWritable, RecordBatch> {
     private final SequenceFileRecordReader<Text, BytesWritable> records = new SequenceFileRecordReader<>();
     private final LongWritable ordinal = new LongWritable(-1);
-    private final WindowBatch batch = new WindowBatch();
+    private final RecordBatch batch = new RecordBatch();
     private final int batchSize;
 
     Reader(int batchSize) {
@@ -40,7 +43,7 @@ public final class WindowBatchInputFormat extends FileInputFormat<LongWritable, 
     @Override
     public boolean nextKeyValue() throws IOException, InterruptedException {
       batch.clear();
-      while (batch.size() < batchSize && records.nextKeyValue()) {
+      while (batch.size() < batchSize && batch.valueBytes() < BATCH_BYTES && records.nextKeyValue()) {
         batch.add(records.getCurrentKey(), records.getCurrentValue());
       }
       ordinal.set(ordinal.get() + 1);
@@ -53,7 +56,7 @@ public final class WindowBatchInputFormat extends FileInputFormat<LongWritable, 
     }
 
     @Override
-    public WindowBatch getCurrentValue() {
+    public RecordBatch getCurrentValue() {
       return batch;
     }
 

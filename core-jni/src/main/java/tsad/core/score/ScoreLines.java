@@ -1,0 +1,132 @@
+package tsad.core.score;
+
+import java.util.Locale;
+import tsad.core.data.DataException;
+
+/**
+ * Turns the results of windows, in order, into output lines: one per slice (its {@link SliceScore}) or one per
+ * window, as JSON or TSV. The one writer of the CLI and the MapReduce score job, so their files agree. In slice
+ * mode a slice is its one window, and both choices give the window's line.
+ */
+public final class ScoreLines {
+  /** What one output line stands for. */
+  public enum Per {
+    /** One line per slice: the highest window score, anomalous if any window is (as {@code score_anomaly()}). */
+    SLICE,
+    /** One line per window, with its start. */
+    WINDOW;
+
+    /** Parses "slice" or "window", with a clear error otherwise. */
+    public static Per parse(String s) {
+      try {
+        return valueOf(s.toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new DataException("unknown --per '" + s + "'; use slice or window");
+      }
+    }
+  }
+
+  private final boolean tsv;
+  private final boolean perSlice;
+  private final ScoreFormat.JsonLines json;
+  private final SliceScore.Accumulator slice = new SliceScore.Accumulator();
+  private long windows;
+  private long anomalousWindows;
+  private long slices;
+  private long anomalousSlices;
+
+  /**
+   * A writer for one model's results; {@code format} is jsonl or tsv, {@code extra} are name, value pairs added
+   * to every JSON line (model, version).
+   */
+  public ScoreLines(String format, Per per, boolean windowMode, String[] featureNames, String... extra) {
+    this.tsv = checkFormat(format).equals("tsv");
+    this.perSlice = per == Per.SLICE && windowMode;
+    this.json = new ScoreFormat.JsonLines(windowMode, featureNames, extra);
+  }
+
+  /** Returns the format if it is jsonl or tsv; otherwise a clear error. */
+  public static String checkFormat(String format) {
+    if (!"jsonl".equals(format) && !"tsv".equals(format)) {
+      throw new DataException("unknown --format '" + format + "'; use jsonl or tsv");
+    }
+    return format;
+  }
+
+  /** The TSV header line (with its newline) of what this writer writes. */
+  public String tsvHeader() {
+    return perSlice ? "slice_id\tscore\tthreshold\tis_anomaly\twindows\tanomalous_windows\n"
+        : "slice_id\twindow\tscore\tthreshold\tis_anomaly\n";
+  }
+
+  /** Adds the next window's result; appends to {@code out} the lines it completes, each ending in a newline. */
+  public void add(ScoreResult r, StringBuilder out) {
+    if (slice.sliceId() != null && !slice.sliceId().equals(r.seriesId())) {
+      finish(out);
+    }
+    slice.add(r);
+    windows++;
+    anomalousWindows += r.isAnomaly() ? 1 : 0;
+    if (!perSlice) {
+      if (tsv) {
+        out.append(ScoreFormat.tsv(r));
+      } else {
+        json.render(r, out);
+      }
+      out.append('\n');
+    }
+  }
+
+  /** Closes the slice still open (its windows are all in): per slice, appends its line. */
+  public void finish(StringBuilder out) {
+    if (slice.sliceId() == null) {
+      return;
+    }
+    SliceScore s = slice.finish();
+    slices++;
+    anomalousSlices += s.isAnomaly() ? 1 : 0;
+    if (perSlice) {
+      if (tsv) {
+        out.append(ScoreFormat.tsv(s));
+      } else {
+        json.render(s, out);
+      }
+      out.append('\n');
+    }
+  }
+
+  /** Lines written so far (slices or windows). */
+  public long lines() {
+    return perSlice ? slices : windows;
+  }
+
+  /** Of those, the anomalous ones. */
+  public long anomalous() {
+    return perSlice ? anomalousSlices : anomalousWindows;
+  }
+
+  /** Windows scored so far. */
+  public long windows() {
+    return windows;
+  }
+
+  /** Windows over the threshold so far. */
+  public long anomalousWindows() {
+    return anomalousWindows;
+  }
+
+  /** Slices closed so far (every window in). */
+  public long slices() {
+    return slices;
+  }
+
+  /** Slices with a window over the threshold so far. */
+  public long anomalousSlices() {
+    return anomalousSlices;
+  }
+
+  /** Whether a line stands for a slice (a window-mode model, per slice) rather than a window. */
+  public boolean perSlice() {
+    return perSlice;
+  }
+}
