@@ -3,10 +3,12 @@
 #  - prepare: input rows/s at each size in ROWS (default 10^6 and 10^7, generated), on 1 and 2 cores
 #    (local map and reduce slots and reducers), with peak RSS of the JVM;
 #  - score: windows/s of the score job against the bare batch forward pass of the same model (tsad bench
-#    --model) on the same number of cores, in the same run, for the dense and cnn models (ARCHS="dense cnn lstm" adds the lstm, ~8 minutes more);
+#    --model) on the same number of cores, in the same run, for the dense and cnn models (ARCHS="dense cnn lstm"
+#    adds the lstm: slow at STRIDE=1, use STRIDE=16), writing a line per slice and per window (PERS=);
 #  - memory: every job runs in a JVM capped at -Xmx1g; in local mode all tasks run inside it, so no task had
 #    more than 1 GB of heap.
-# Usage: [STAGES="prepare score"] [ARCHS="dense cnn"] scripts/bench-mr.sh [ROWS...]   (~4 GB disk in .work/bench-mr)
+# Usage: [STAGES="prepare score"] [ARCHS="dense cnn"] [PERS="slice window"] [STRIDE=1] scripts/bench-mr.sh [ROWS...]
+#   (~4 GB disk in .work/bench-mr)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 tsad="$root/scripts/tsad"
@@ -46,42 +48,44 @@ for rows in "${rows_list[@]}"; do
       'BEGIN { printf "| prepare | %d rows | %d | %.1f | %.0f rows/s | %s |\n", r, c, w, r / w, m }'
   done
 done
-# Score input: as many rows as the largest prepare input, in slices of 256 steps cut into windows of 64 every
-# 4 steps (49 windows per slice): enough windows that the job's fixed costs (JVM, job setup, libtorch load) are
-# a small part of its time, as in a real scoring run.
+# Score input: as many rows as the largest prepare input, in slices of 256 steps. The models cut windows of 64
+# every STRIDE steps (default 1: 193 windows per slice, 7.5 M windows for 10^7 rows), enough that the job's fixed
+# costs (JVM, job setup, libtorch load) are a small part of its time, as in a real scoring run.
+stride="${STRIDE:-1}"
 big="${rows_list[-1]}"
 long="$out/long-$big"
 [[ -f "$long/train.csv" ]] || "$tsad" synth --out "$long" --slices $((big / 256)) --length 256 --anomaly-rate 0 > /dev/null
-prepared="$out/windows4-$big"
+prepared="$out/series-$big"
 if [[ ! -f "$prepared/_tsad_prepared.pb" ]]; then
   rm -rf "$prepared"
   "$tsad" prepare -D mapreduce.local.map.tasks.maximum=2 -D mapreduce.local.reduce.tasks.maximum=2 \
-    -D mapreduce.job.reduces=2 --input "$long/train.csv" --output "$prepared" --window 64 \
-    --mode window --stride 4 > /dev/null 2>&1
+    -D mapreduce.job.reduces=2 --input "$long/train.csv" --output "$prepared" --window 64 --mode window > /dev/null 2>&1
 fi
 echo
-echo "Score job: cores = map slots of the job (one torch thread each) = torch threads of the bare forward pass."
-echo "| model | cores | windows | score job wall s | job windows/s | in-task windows/s | bare forward windows/s (batch 256) | job / forward | in-task / forward | peak RSS MB |"
-echo "|---|---|---|---|---|---|---|---|---|---|"
+echo "Score job on $(du -sh "$prepared" | cut -f1) of prepared slices: cores = map slots of the job (one torch thread"
+echo "each) = torch threads of the bare forward pass; per = one output line per slice or per window."
+echo "| model | per | cores | windows | score job wall s | job windows/s | in-task windows/s | bare forward windows/s (batch 256) | job / forward | in-task / forward | peak RSS MB |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
 [[ "${STAGES:-prepare score}" == *score* ]] || exit 0
 for arch in ${ARCHS:-dense cnn}; do
-  model="$out/model-$arch"
+  model="$out/model-$arch-s$stride"
   [[ -f "$model/manifest.pb" ]] || "$tsad" train --input "$out/data-${rows_list[0]}/train.csv" --model-out "$model" \
-    --arch "$arch" --mode window --window 64 --stride 16 --epochs 2 --quiet --threads 1 > /dev/null 2>&1
+    --arch "$arch" --mode window --window 64 --stride "$stride" --epochs 2 --quiet --threads 1 > /dev/null 2>&1
   for cores in 1 2; do
-    rm -rf "$out/scores-$arch"
-    timed "$tsad" score --mapreduce -D mapreduce.local.map.tasks.maximum=$cores --model "$model" --input "$prepared" \
-      --output "$out/scores-$arch" --batch-size 256 --threads 1
-    windows=$(sed -n 's/^scored \([0-9]*\) windows.*/\1/p' "$out/last.out")
-    task_ms=$(sed -n 's/.*score tasks: \([0-9]*\) ms in all.*/\1/p' "$out/last.err")
-    job_rss=$rss
-    job_wall=$wall
     forward=$("$tsad" bench --model "$model" --threads $cores --score-batches 256 --seconds 3 2>/dev/null \
       | grep java-forward | sed 's/.*"windows_per_s":\([0-9.]*\).*/\1/')
-    # In-task: the tasks' own time (summed over tasks) spread over the slots that ran them.
-    awk -v a="$arch" -v c="$cores" -v n="$windows" -v w="$job_wall" -v t="$task_ms" -v f="$forward" -v m="$job_rss" 'BEGIN {
-      job = n / w; task = n / (t / 1000 / c);
-      printf "| %s | %d | %d | %.1f | %.0f | %.0f | %.0f | %.3f | %.3f | %s |\n", a, c, n, w, job, task, f, job / f, task / f, m }'
+    for per in ${PERS:-slice window}; do
+      rm -rf "$out/scores-$arch"
+      timed "$tsad" score --mapreduce -D mapreduce.local.map.tasks.maximum=$cores --model "$model" --input "$prepared" \
+        --output "$out/scores-$arch" --batch-size 256 --threads 1 --per "$per"
+      windows=$(sed -n 's/^scored [0-9]* slices (\([0-9]*\) windows).*/\1/p' "$out/last.out")
+      task_ms=$(sed -n 's/.*score tasks: \([0-9]*\) ms in all.*/\1/p' "$out/last.err")
+      # In-task: the tasks' own time (summed over tasks) spread over the slots that ran them.
+      awk -v a="$arch" -v p="$per" -v c="$cores" -v n="$windows" -v w="$wall" -v t="$task_ms" -v f="$forward" \
+        -v m="$rss" 'BEGIN { job = n / w; task = n / (t / 1000 / c);
+        printf "| %s | %s | %d | %d | %.1f | %.0f | %.0f | %.0f | %.3f | %.3f | %s |\n", a, p, c, n, w, job, task, f,
+          job / f, task / f, m }'
+    done
   done
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -86,7 +86,7 @@ class JobJarIT {
     assertTrue(prepared.contains("prepared 40 windows"), prepared);
     String scored = hadoopJar(confDir, "score", "--mapreduce", "--model", model.toString(), "--input",
         hdfs + "/prepared", "--output", hdfs + "/scores");
-    assertTrue(scored.contains("scored 40 windows"), scored);
+    assertTrue(scored.contains("scored 40 slices (40 windows)"), scored);
 
     List<String> lines = new ArrayList<>();
     for (var st : fs.globStatus(new org.apache.hadoop.fs.Path("/scores/part-m-*"))) {

@@ -156,6 +156,9 @@ class LocalJobRunnerTest {
         "--quiet").code());
     sameScores(window, prepared, "slice", 120, 600);
     sameScores(window, prepared, "window", 120, 600);
+    MainTest.Run detail = MainTest.tsad("score", "--model", window.toString(), "--input", input.toString(), "--detail");
+    assertEquals(1, detail.code());
+    assertTrue(detail.err().contains("--detail gives per-window errors; add --per window"), detail.err());
   }
 
   /** Scores with the CLI and with the job (prepared input and CSV input) and compares line by line. */
@@ -242,5 +245,26 @@ class LocalJobRunnerTest {
         dir.resolve("o3").toString(), "--features", "nope");
     assertEquals(1, column.code());
     assertTrue(column.err().contains("feature column 'nope' not found"), column.err());
+
+    // Prepared data of the old layout (a record per window, no layout in the manifest) is refused, not misread.
+    Path old = Files.createDirectories(dir.resolve("old-layout"));
+    Files.write(old.resolve(PrepareJob.MANIFEST), PreparedData.newBuilder().setData(tsad.proto.DataSpec.newBuilder()
+        .addFeatureColumns("value")).build().toByteArray());
+    MainTest.Run train = MainTest.tsad("train", "--prepared", old.toString(), "--model-out",
+        dir.resolve("m-old").toString(), "--quiet");
+    assertEquals(1, train.code());
+    assertTrue(train.err().contains("was prepared by an older tsad (one record per window); run tsad prepare again"),
+        train.err());
+    Path model = dir.resolve("m-for-old");
+    assertEquals(0, MainTest.tsad("train", "--input", dir.resolve("synth/train.csv").toString(), "--model-out",
+        model.toString(), "--window", "32", "--epochs", "1", "--threads", "1", "--quiet").code());
+    MainTest.Run score = MainTest.tsad("score", "--mapreduce", "--model", model.toString(), "--input", old.toString(),
+        "--output", dir.resolve("s-old").toString());
+    assertEquals(1, score.code());
+    assertTrue(score.err().contains("was prepared by an older tsad"), score.err());
+    MainTest.Run per = MainTest.tsad("score", "--mapreduce", "--model", model.toString(), "--input", old.toString(),
+        "--output", dir.resolve("s-old2").toString(), "--per", "hour");
+    assertEquals(2, per.code(), per.err());
+    assertTrue(per.err().contains("unknown --per 'hour'; use slice or window"), per.err());
   }
 }

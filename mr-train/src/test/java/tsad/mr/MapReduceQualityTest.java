@@ -40,7 +40,7 @@ class MapReduceQualityTest {
     MainTest.Run score = MainTest.tsad("score", "--mapreduce", "--model", model.toString(), "--input",
         data.resolve("test.csv").toString(), "--output", scores.toString());
     assertEquals(0, score.code(), score.err());
-    assertTrue(score.out().contains("scored 2000 windows"), score.out());
+    assertTrue(score.out().contains("scored 2000 slices (2000 windows)"), score.out());
     MainTest.Run eval = MainTest.tsad("evaluate", "--scores", scores.toString(), "--labels",
         data.resolve("labels.csv").toString());
     assertEquals(0, eval.code(), eval.err());
