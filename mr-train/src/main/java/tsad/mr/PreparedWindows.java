@@ -144,8 +144,8 @@ public final class PreparedWindows {
       sliceReason = null;
       List<Window> w = builder.build(s, report);
       if (w.isEmpty()) {
-        throw new Rejected(sliceReason != null ? sliceReason : RejectReason.TOO_SHORT,
-            sliceDetail != null ? sliceDetail : "series " + s.id() + " gives no window");
+        throw sliceReason != null ? new Rejected(sliceReason, sliceDetail)
+            : new Rejected(RejectReason.TOO_SHORT, "series " + s.id() + " is empty");
       }
       return w;
     }

@@ -91,6 +91,9 @@ public final class ScoreJob extends Configured implements Tool, Callable<Integer
   public Integer call() throws Exception {
     Configuration conf = new Configuration(getConf());
     MrDefaults.apply(conf);
+    if ("local".equals(conf.get("mapreduce.framework.name", "local"))) {
+      preloadTorch();
+    }
     ModelResolver.Resolved m = registry.resolver().resolve(model);
     Path in = new Path(input);
     FileSystem inFs = in.getFileSystem(conf);
@@ -154,6 +157,23 @@ public final class ScoreJob extends Configured implements Tool, Callable<Integer
           MrReports.QUARANTINE));
     }
     return 0;
+  }
+
+  /**
+   * The local job runner runs the map tasks in this JVM: loading libtorch (about a second) while the model is
+   * resolved and the job is set up takes that second off the tasks. A failure here is left to the task, which
+   * reports it.
+   */
+  private static void preloadTorch() {
+    Thread t = new Thread(() -> {
+      try {
+        tsad.core.model.TorchRuntime.ensureLoaded();
+      } catch (Throwable e) {
+        LOG.debug("preloading libtorch failed; the map task will load it and report", e);
+      }
+    }, "tsad-preload-libtorch");
+    t.setDaemon(true);
+    t.start();
   }
 
   private static long counter(Job job, String name) throws IOException {
