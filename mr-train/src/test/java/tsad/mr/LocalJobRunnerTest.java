@@ -195,26 +195,18 @@ class LocalJobRunnerTest {
 
   /** slice_id (or, per window, window id) -> {score, threshold} from score JSON lines. */
   static Map<String, double[]> scores(List<String> lines, boolean perWindow) {
-    if (!perWindow) {
-      return scores(lines);
-    }
-    Map<String, double[]> m = new TreeMap<>();
-    java.util.regex.Pattern p = java.util.regex.Pattern.compile(
-        "\"window\":\"([^\"]+)\",\"start\":\"[^\"]+\",\"score\":([^,]+),\"threshold\":([^,]+),");
-    for (String l : lines) {
-      java.util.regex.Matcher x = p.matcher(l);
-      assertTrue(x.find(), l);
-      assertTrue(m.put(x.group(1), new double[] {Double.parseDouble(x.group(2)), Double.parseDouble(x.group(3))})
-          == null, "duplicate " + x.group(1));
-    }
-    return m;
+    return scores(lines, perWindow ? "\"window\":\"([^\"]+)\",\"start\":\"[^\"]+\",\"score\":([^,]+),\"threshold\":([^,]+),"
+        : "\"slice_id\":\"([^\"]+)\",\"score\":([^,]+),\"threshold\":([^,]+),");
   }
 
-  /** slice_id -> {score, threshold} from score JSON lines. */
+  /** slice_id -> {score, threshold} from score JSON lines (one per slice). */
   static Map<String, double[]> scores(List<String> lines) {
+    return scores(lines, false);
+  }
+
+  private static Map<String, double[]> scores(List<String> lines, String idScoreThreshold) {
     Map<String, double[]> m = new TreeMap<>();
-    java.util.regex.Pattern p = java.util.regex.Pattern.compile(
-        "\"slice_id\":\"([^\"]+)\",\"score\":([^,]+),\"threshold\":([^,]+),");
+    java.util.regex.Pattern p = java.util.regex.Pattern.compile(idScoreThreshold);
     for (String l : lines) {
       java.util.regex.Matcher x = p.matcher(l);
       assertTrue(x.find(), l);
