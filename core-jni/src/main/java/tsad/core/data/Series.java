@@ -1,8 +1,6 @@
 package tsad.core.data;
 
-import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import tsad.proto.SeriesRecord;
 
@@ -40,14 +38,7 @@ public record Series(String id, long[] timesMs, float[] values, int features) {
    * its values fill steps x features; a record that fails either is an {@link IllegalArgumentException}.
    */
   public static Series fromProto(ByteBuffer bytes) throws InvalidProtocolBufferException {
-    SeriesRecord r;
-    try {
-      r = SeriesRecord.parseFrom(CodedInputStream.newInstance(bytes));
-    } catch (InvalidProtocolBufferException e) {
-      throw e;
-    } catch (IOException e) { // not thrown for an in-memory buffer
-      throw new IllegalStateException(e);
-    }
+    SeriesRecord r = SeriesRecord.parseFrom(bytes);
     int steps = r.getValuesCount() == 0 ? 0 : r.getStepMsCount() + 1;
     if (r.getFeatures() < 1 || r.getValuesCount() != (long) steps * r.getFeatures()) {
       throw new IllegalArgumentException("series " + r.getId() + " has " + r.getValuesCount() + " values for "

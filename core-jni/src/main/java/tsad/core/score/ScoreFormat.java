@@ -8,14 +8,6 @@ public final class ScoreFormat {
   private ScoreFormat() {}
 
   /**
-   * One JSON object: slice_id, score, threshold, is_anomaly; in window mode also window and start; with
-   * details, step_errors and feature_share (keyed by feature name); plus any extra string fields.
-   */
-  public static String json(ScoreResult r, boolean windowMode, String[] featureNames, String... extra) {
-    return new JsonLines(windowMode, featureNames, extra).render(r);
-  }
-
-  /**
    * Renders many results of one model as JSON lines: the extra fields are quoted once and the threshold's text
    * is kept while it does not change, which matters when a MapReduce task writes millions of lines.
    */
@@ -23,7 +15,6 @@ public final class ScoreFormat {
     private final boolean windowMode;
     private final String[] featureNames;
     private final String extras;
-    private final StringBuilder line = new StringBuilder(256);
     private double threshold = Double.NaN;
     private String thresholdText = num(Double.NaN);
     private long day = Long.MIN_VALUE;
@@ -40,13 +31,11 @@ public final class ScoreFormat {
       extras = e.toString();
     }
 
-    /** The JSON line of one result (without the newline); the same text as {@link ScoreFormat#json}. */
-    public String render(ScoreResult r) {
-      line.setLength(0);
-      return render(r, line).toString();
-    }
-
-    /** Appends the JSON line of one result (without the newline) to {@code sb}; returns {@code sb}. */
+    /**
+     * Appends the JSON line of one result (without the newline) to {@code sb}; returns {@code sb}. The object
+     * holds slice_id, score, threshold, is_anomaly; in window mode also window and start; with details,
+     * step_errors and feature_share (keyed by feature name); then the extra fields.
+     */
     public StringBuilder render(ScoreResult r, StringBuilder sb) {
       sb.append("{\"slice_id\":");
       quote(r.seriesId(), sb);

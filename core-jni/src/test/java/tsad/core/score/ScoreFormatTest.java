@@ -13,15 +13,37 @@ class ScoreFormatTest {
     String expected = "{\"slice_id\":\"dev\\\"1\",\"window\":\"dev\\\"1@2026-01-01T00:00:00Z\","
         + "\"start\":\"2026-01-01T00:00:00Z\",\"score\":0.25,\"threshold\":0.1,\"is_anomaly\":true,"
         + "\"model\":\"m\",\"version\":\"3\",\"step_errors\":[0.5,1.5],\"feature_share\":{\"value\":1.0}}";
-    assertEquals(expected, ScoreFormat.json(r, true, new String[] {"value"}, "model", "m", "version", "3"));
+    assertEquals(expected, render(new ScoreFormat.JsonLines(true, new String[] {"value"}, "model", "m", "version", "3"),
+        r));
     ScoreFormat.JsonLines lines = new ScoreFormat.JsonLines(false, null, "model", "m");
     ScoreResult a = new ScoreResult("a", "a\tb", 0, 1e-9, 2.0, false, null, null);
     ScoreResult b = new ScoreResult("b", "c\u0001", 0, Double.NaN, 3.0, false, null, null);
     assertEquals("{\"slice_id\":\"a\\tb\",\"score\":1.0e-9,\"threshold\":2.0,\"is_anomaly\":false,\"model\":\"m\"}",
-        lines.render(a));
+        render(lines, a));
     assertEquals("{\"slice_id\":\"c\\u0001\",\"score\":null,\"threshold\":3.0,\"is_anomaly\":false,\"model\":\"m\"}",
-        lines.render(b), "a new threshold is rendered, not the cached one");
-    assertEquals(ScoreFormat.json(a, false, null, "model", "m"), lines.render(a));
+        render(lines, b), "a new threshold is rendered, not the cached one");
+    assertEquals(render(new ScoreFormat.JsonLines(false, null, "model", "m"), a), render(lines, a));
+  }
+
+  private static String render(ScoreFormat.JsonLines lines, ScoreResult r) {
+    return lines.render(r, new StringBuilder()).toString();
+  }
+
+  @Test
+  void derivedWindowIdsAndSliceLinesAreExact() {
+    ScoreFormat.JsonLines lines = new ScoreFormat.JsonLines(true, null, "model", "m");
+    // A window cut in window mode has no stored id: the line spells "series@start" as the id would.
+    ScoreResult derived = new ScoreResult(null, "dev\"1", 1_767_225_600_000L, 0.25, 0.1, true, null, null);
+    ScoreResult given = new ScoreResult(derived.id(), "dev\"1", 1_767_225_600_000L, 0.25, 0.1, true, null, null);
+    assertEquals("dev\"1@2026-01-01T00:00:00Z", derived.id());
+    assertEquals(render(lines, given), render(lines, derived));
+    assertEquals("{\"slice_id\":\"dev\\\"1\",\"window\":\"dev\\\"1@2026-01-01T00:00:00Z\",\"start\":\"2026-01-01T00:00:00Z\","
+        + "\"score\":0.25,\"threshold\":0.1,\"is_anomaly\":true,\"model\":\"m\"}", render(lines, derived));
+    SliceScore s = new SliceScore("dev\"1", 0.25, 0.1, true, 49, 2, 1_767_225_660_000L);
+    assertEquals("{\"slice_id\":\"dev\\\"1\",\"score\":0.25,\"threshold\":0.1,\"is_anomaly\":true,\"model\":\"m\","
+        + "\"windows\":49,\"anomalous_windows\":2,\"worst_start\":\"2026-01-01T00:01:00Z\"}",
+        lines.render(s, new StringBuilder()).toString());
+    assertEquals("dev\"1\t0.25\t0.1\ttrue\t49\t2", ScoreFormat.tsv(s));
   }
 
   @Test
