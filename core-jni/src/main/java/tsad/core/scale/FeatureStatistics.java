@@ -38,10 +38,9 @@ public final class FeatureStatistics {
       throw new IllegalArgumentException("window " + w.id() + " has " + w.features() + " features, expected " + f);
     }
     int steps = w.validSteps() > 0 ? w.validSteps() : w.steps();
-    float[] v = w.values();
     for (int t = 0; t < steps; t++) {
       for (int j = 0; j < f; j++) {
-        double x = v[t * f + j];
+        double x = w.value(t * f + j);
         long k = ++count[j];
         double d = x - mean[j];
         mean[j] += d / k;

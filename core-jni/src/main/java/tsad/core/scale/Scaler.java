@@ -75,7 +75,7 @@ public final class Scaler {
         long k = 0;
         for (Window w : windows) {
           for (int t = 0; t < w.validSteps(); t++) {
-            double x = w.values()[t * f + j];
+            double x = w.value(t * f + j);
             k++;
             double d = x - mean;
             mean += d / k;
@@ -89,7 +89,7 @@ public final class Scaler {
         double hi = Double.NEGATIVE_INFINITY;
         for (Window w : windows) {
           for (int t = 0; t < w.validSteps(); t++) {
-            double x = w.values()[t * f + j];
+            double x = w.value(t * f + j);
             lo = Math.min(lo, x);
             hi = Math.max(hi, x);
           }
@@ -101,7 +101,7 @@ public final class Scaler {
         int k = 0;
         for (Window w : windows) {
           for (int t = 0; t < w.validSteps(); t++) {
-            all[k++] = w.values()[t * f + j];
+            all[k++] = w.value(t * f + j);
           }
         }
         Arrays.sort(all, 0, k);

@@ -9,6 +9,7 @@ import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Tensor;
 import tsad.core.model.Autoencoder;
 import tsad.core.model.Tensors;
+import tsad.core.model.TorchRuntime;
 import tsad.core.scale.Scaler;
 import tsad.core.window.Window;
 import tsad.proto.Aggregation;
@@ -22,6 +23,10 @@ import tsad.proto.Aggregation;
  * float tolerance, and the same batch size gives bit-identical scores.
  */
 public final class Scorer {
+  static {
+    TorchRuntime.nativeDefaults();
+  }
+
   /** "Keep the dtype" for reductions; shared and never freed, like the scaling tensors. */
   private static final ScalarTypeOptional SAME_DTYPE = new ScalarTypeOptional().retainReference();
   private final Autoencoder model;
@@ -185,7 +190,7 @@ public final class Scorer {
       int f = w.features();
       int valid = (w.validSteps() > 0 ? w.validSteps() : w.steps()) * f;
       for (int k = 0; k < valid; k++) {
-        double d = ((recon.get(i)[k] - c[k % f]) - (w.values()[k] - c[k % f])) * inv[k % f];
+        double d = ((recon.get(i)[k] - c[k % f]) - (w.value(k) - c[k % f])) * inv[k % f];
         sum += d * d;
         n++;
       }

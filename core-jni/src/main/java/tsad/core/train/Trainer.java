@@ -184,9 +184,9 @@ public final class Trainer {
         for (List<Window> part : List.of(train, val)) {
           for (Window w : part) {
             md.update(w.id().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            for (float v : w.values()) {
+            for (int k = 0, n = w.steps() * w.features(); k < n; k++) {
               buf.clear();
-              md.update(buf.putInt(Float.floatToIntBits(v)).array(), 0, 4);
+              md.update(buf.putInt(Float.floatToIntBits(w.value(k))).array(), 0, 4);
             }
           }
           md.update((byte) '|');

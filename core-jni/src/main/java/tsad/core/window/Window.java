@@ -1,6 +1,7 @@
 package tsad.core.window;
 
 import java.time.Instant;
+import java.util.Arrays;
 
 /**
  * One model input: T steps x F features of raw values, with where it came from.
@@ -14,10 +15,30 @@ import java.time.Instant;
  * @param features F
  * @param validSteps steps holding data (&lt; steps only when padded)
  * @param index position of the window in its series
- * @param values T*F raw values, row-major by step
+ * @param data the raw values, row-major by step: T*F of them from {@code offset}. A window cut from a series
+ *     without padding shares the series' array (read-only) instead of copying it, so the overlapping windows of a
+ *     long series at stride 1 cost no more memory than the series itself
+ * @param offset where the window's first value is in {@code data}
  */
 public record Window(String id, String seriesId, long startMs, long endMs, int steps, int features,
-                     int validSteps, int index, float[] values) {
+                     int validSteps, int index, float[] data, int offset) {
+
+  /** A window holding its own T*F values. */
+  public Window(String id, String seriesId, long startMs, long endMs, int steps, int features, int validSteps,
+      int index, float[] values) {
+    this(id, seriesId, startMs, endMs, steps, features, validSteps, index, values, 0);
+  }
+
+  /** The T*F raw values as an array of their own (a copy when the window shares its series' array). */
+  public float[] values() {
+    int n = steps * features;
+    return offset == 0 && data.length == n ? data : Arrays.copyOfRange(data, offset, offset + n);
+  }
+
+  /** The raw value at {@code k} = step * F + feature, without copying. */
+  public float value(int k) {
+    return data[offset + k];
+  }
 
   /** The window id: the slice id in slice mode, "series@start-ISO" in window mode. */
   @Override

@@ -30,7 +30,8 @@ public final class WindowBuilder {
   public List<Window> build(Series s, DataReport report) {
     int n = s.length();
     int t = spec.length();
-    List<Window> out = new ArrayList<>();
+    // Sized once: a long series at stride 1 has n - T + 2 windows at most.
+    List<Window> out = new ArrayList<>(spec.mode() == WindowMode.SLICE || n < t ? 1 : (n - t) / spec.stride() + 2);
     if (n == 0) {
       return out;
     }
@@ -78,14 +79,17 @@ public final class WindowBuilder {
     int t = spec.length();
     int f = s.features();
     int valid = Math.min(t, s.length() - start);
-    float[] v = Arrays.copyOfRange(s.values(), start * f, (start + valid) * f);
-    if (valid < t) {
-      // Pad with the last observation; the scorer masks padded steps out of every score.
-      v = Arrays.copyOf(v, t * f);
-      for (int i = valid; i < t; i++) {
-        System.arraycopy(v, (valid - 1) * f, v, i * f, f);
-      }
+    long first = s.timesMs()[start];
+    long last = s.timesMs()[start + valid - 1];
+    if (valid == t) {
+      // A view of the series, not a copy: at stride 1 copies would take T times the series' memory.
+      return new Window(id, s.id(), first, last, t, f, valid, index, s.values(), start * f);
     }
-    return new Window(id, s.id(), s.timesMs()[start], s.timesMs()[start + valid - 1], t, f, valid, index, v);
+    // Pad with the last observation; the scorer masks padded steps out of every score.
+    float[] v = Arrays.copyOf(Arrays.copyOfRange(s.values(), start * f, (start + valid) * f), t * f);
+    for (int i = valid; i < t; i++) {
+      System.arraycopy(v, (valid - 1) * f, v, i * f, f);
+    }
+    return new Window(id, s.id(), first, last, t, f, valid, index, v);
   }
 }

@@ -21,7 +21,8 @@ import tsad.proto.ScalerParams;
 
 /**
  * The scorer's once-made scaling tensors stay valid after the scope they were made in; the small-batch path (Java
- * scaling and error sums) gives libtorch's scaled bits and its scores to float tolerance.
+ * scaling and error sums) gives libtorch's scaled bits and its scores to float tolerance; windows that are views of
+ * their series scale and score like copies.
  */
 class ScorerConstantsTest {
   @BeforeAll
@@ -76,6 +77,44 @@ class ScorerConstantsTest {
         float[] torch = Tensors.toArray(Tensors.windows(w, i, 2, scaler));
         float[] java = Tensors.scaled(w, i, 2, scaler.center(), scaler.inverseScale());
         assertArrayEquals(torch, java, 0f, "windows " + i + ", " + (i + 1));
+      }
+    }
+  }
+
+  @Test
+  void windowsThatShareTheirSeriesScoreAndScaleLikeCopies() {
+    for (int f : new int[] {1, 3}) { // one feature has its own scaling loop
+      java.util.Random r = new java.util.Random(f);
+      int n = 200;
+      long[] times = new long[n];
+      float[] v = new float[n * f];
+      for (int i = 0; i < n; i++) {
+        times[i] = 60_000L * i;
+        for (int j = 0; j < f; j++) {
+          v[i * f + j] = (float) (Math.sin(i / 5.0 + j) * (j + 1) * 100 + r.nextGaussian());
+        }
+      }
+      tsad.core.data.Series series = new tsad.core.data.Series("s", times, v, f);
+      List<Window> views = new tsad.core.window.WindowBuilder(new tsad.core.window.WindowSpec(
+          tsad.proto.WindowMode.WINDOW, 16, 1, tsad.proto.LengthPolicy.REJECT)).build(series,
+          new tsad.core.data.DataReport());
+      List<Window> copies = new java.util.ArrayList<>();
+      for (Window w : views) {
+        copies.add(new Window(null, w.seriesId(), w.startMs(), w.endMs(), w.steps(), w.features(), w.validSteps(),
+            w.index(), w.values()));
+      }
+      List<String> names = f == 1 ? List.of("a") : List.of("a", "b", "c");
+      Scaler scaler = Scaler.fit(ScalerParams.Kind.STANDARD, views, names);
+      assertArrayEquals(Scaler.fit(ScalerParams.Kind.STANDARD, copies, names).center(), scaler.center(), 0f);
+      try (PointerScope s = new PointerScope()) {
+        assertArrayEquals(Tensors.toArray(Tensors.windows(copies, 0, copies.size(), scaler)),
+            Tensors.scaled(views, 0, views.size(), scaler.center(), scaler.inverseScale()), 0f,
+            "Java scaling of views = libtorch scaling of copies, bit for bit");
+      }
+      try (Autoencoder m = Autoencoder.create(ModelSpec.newBuilder().setArch(Architecture.DENSE).setWindowLength(16)
+          .setFeatures(f).build())) {
+        Scorer scorer = new Scorer(m, scaler, Aggregation.MEAN, 0);
+        assertArrayEquals(scorer.scores(copies, 64), scorer.scores(views, 64), 0, "f=" + f);
       }
     }
   }

@@ -56,6 +56,30 @@ class WindowBuilderTest {
   }
 
   @Test
+  void overlappingWindowsShareTheSeriesArrayAndReadAsTheirOwnValues() {
+    Series s = series("v", 10);
+    List<Window> w = new WindowBuilder(new WindowSpec(WindowMode.WINDOW, 4, 1, LengthPolicy.REJECT))
+        .build(s, reportFor(s));
+    assertEquals(7, w.size());
+    for (Window x : w) {
+      int start = x.index();
+      assertTrue(x.data() == s.values(), "window " + start + " is a view of the series, not a copy");
+      assertEquals(start * 2, x.offset());
+      float[] expected = java.util.Arrays.copyOfRange(s.values(), start * 2, start * 2 + 8);
+      assertArrayEquals(expected, x.values(), "values() holds the window's own T*F values");
+      for (int k = 0; k < 8; k++) {
+        assertEquals(expected[k], x.value(k));
+      }
+    }
+    // A padded window cannot be a view: it holds its own array.
+    Series shortS = series("p", 3);
+    Window padded = new WindowBuilder(new WindowSpec(WindowMode.WINDOW, 4, 1, LengthPolicy.PAD))
+        .build(shortS, reportFor(shortS)).get(0);
+    assertEquals(0, padded.offset());
+    assertArrayEquals(new float[] {0, 0, 1, 10, 2, 20, 2, 20}, padded.values());
+  }
+
+  @Test
   void rejectPolicyCountsShortAndLongSlices() {
     Series shortS = series("short", 3);
     Series longS = series("long", 6);
