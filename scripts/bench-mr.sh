@@ -4,11 +4,13 @@
 #    (local map and reduce slots and reducers), with peak RSS of the JVM;
 #  - score: windows/s of the score job against the bare batch forward pass of the same model (tsad bench
 #    --model) on the same number of cores, in the same run, for the dense and cnn models (ARCHS="dense cnn lstm"
-#    adds the lstm: slow at STRIDE=1, use STRIDE=16), writing a line per slice and per window (PERS=);
+#    adds the lstm: slow at STRIDE=1, use STRIDE=16), writing a line per slice and per window (PERS=), at each
+#    input size in SCORE_ROWS, and with two sizes or more the marginal rate and the fixed cost of a job;
 #  - memory: every job runs in a JVM capped at -Xmx1g; in local mode all tasks run inside it, so no task had
 #    more than 1 GB of heap.
-# Usage: [STAGES="prepare score"] [ARCHS="dense cnn"] [PERS="slice window"] [STRIDE=1] scripts/bench-mr.sh [ROWS...]
-#   (~4 GB disk in .work/bench-mr)
+# Usage: [STAGES="prepare score"] [ARCHS="dense cnn"] [PERS="slice window"] [STRIDE=1] [SCORE_ROWS="10000000 40000000"]
+#        scripts/bench-mr.sh [ROWS...]
+#   (~4 GB disk in .work/bench-mr; SCORE_ROWS=40000000 adds ~5 GB)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 tsad="$root/scripts/tsad"
@@ -48,22 +50,27 @@ for rows in "${rows_list[@]}"; do
       'BEGIN { printf "| prepare | %d rows | %d | %.1f | %.0f rows/s | %s |\n", r, c, w, r / w, m }'
   done
 done
-# Score input: as many rows as the largest prepare input, in slices of 256 steps. The models cut windows of 64
-# every STRIDE steps (default 1: 193 windows per slice, 7.5 M windows for 10^7 rows), enough that the job's fixed
-# costs (JVM, job setup, libtorch load) are a small part of its time, as in a real scoring run.
+# Score input: SCORE_ROWS rows (default: the largest prepare input) in slices of 256 steps. The models cut windows
+# of 64 every STRIDE steps (default 1: 193 windows per slice, 7.5 M windows for 10^7 rows). Two or more sizes also
+# give the marginal rate, (windows2 - windows1) / (wall2 - wall1): the job's rate once its fixed costs (JVM start,
+# job set-up and commit, libtorch load, warm-up) are paid, as in a long scoring run.
 stride="${STRIDE:-1}"
-big="${rows_list[-1]}"
-long="$out/long-$big"
-[[ -f "$long/train.csv" ]] || "$tsad" synth --out "$long" --slices $((big / 256)) --length 256 --anomaly-rate 0 > /dev/null
-prepared="$out/series-$big"
-if [[ ! -f "$prepared/_tsad_prepared.pb" ]]; then
-  rm -rf "$prepared"
-  "$tsad" prepare -D mapreduce.local.map.tasks.maximum=2 -D mapreduce.local.reduce.tasks.maximum=2 \
-    -D mapreduce.job.reduces=2 --input "$long/train.csv" --output "$prepared" --window 64 --mode window > /dev/null 2>&1
-fi
+read -r -a score_rows <<< "${SCORE_ROWS:-${rows_list[-1]}}"
+for big in "${score_rows[@]}"; do
+  long="$out/long-$big"
+  [[ -f "$long/train.csv" ]] || "$tsad" synth --out "$long" --slices $((big / 256)) --length 256 --anomaly-rate 0 \
+    > /dev/null
+  prepared="$out/series-$big"
+  if [[ ! -f "$prepared/_tsad_prepared.pb" ]]; then
+    rm -rf "$prepared"
+    "$tsad" prepare -D mapreduce.local.map.tasks.maximum=2 -D mapreduce.local.reduce.tasks.maximum=2 \
+      -D mapreduce.job.reduces=2 --input "$long/train.csv" --output "$prepared" --window 64 --mode window \
+      > /dev/null 2>&1
+  fi
+done
 echo
-echo "Score job on $(du -sh "$prepared" | cut -f1) of prepared slices: cores = map slots of the job (one torch thread"
-echo "each) = torch threads of the bare forward pass; per = one output line per slice or per window."
+echo "Score job on prepared slices of 256 steps: cores = map slots of the job (one torch thread each) = torch"
+echo "threads of the bare forward pass; per = one output line per slice or per window."
 echo "| model | per | cores | windows | score job wall s | job windows/s | in-task windows/s | bare forward windows/s (batch 256) | job / forward | in-task / forward | peak RSS MB |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|"
 [[ "${STAGES:-prepare score}" == *score* ]] || exit 0
@@ -75,16 +82,27 @@ for arch in ${ARCHS:-dense cnn}; do
     forward=$("$tsad" bench --model "$model" --threads $cores --score-batches 256 --seconds 3 2>/dev/null \
       | grep java-forward | sed 's/.*"windows_per_s":\([0-9.]*\).*/\1/')
     for per in ${PERS:-slice window}; do
-      rm -rf "$out/scores-$arch"
-      timed "$tsad" score --mapreduce -D mapreduce.local.map.tasks.maximum=$cores --model "$model" --input "$prepared" \
-        --output "$out/scores-$arch" --batch-size 256 --threads 1 --per "$per"
-      windows=$(sed -n 's/^scored [0-9]* slices (\([0-9]*\) windows).*/\1/p' "$out/last.out")
-      task_ms=$(sed -n 's/.*score tasks: \([0-9]*\) ms in all.*/\1/p' "$out/last.err")
-      # In-task: the tasks' own time (summed over tasks) spread over the slots that ran them.
-      awk -v a="$arch" -v p="$per" -v c="$cores" -v n="$windows" -v w="$wall" -v t="$task_ms" -v f="$forward" \
-        -v m="$rss" 'BEGIN { job = n / w; task = n / (t / 1000 / c);
-        printf "| %s | %s | %d | %d | %.1f | %.0f | %.0f | %.0f | %.3f | %.3f | %s |\n", a, p, c, n, w, job, task, f,
-          job / f, task / f, m }'
+      points=()
+      for big in "${score_rows[@]}"; do
+        rm -rf "$out/scores-$arch"
+        timed "$tsad" score --mapreduce -D mapreduce.local.map.tasks.maximum=$cores --model "$model" \
+          --input "$out/series-$big" --output "$out/scores-$arch" --batch-size 256 --threads 1 --per "$per"
+        windows=$(sed -n 's/^scored [0-9]* slices (\([0-9]*\) windows).*/\1/p' "$out/last.out")
+        task_ms=$(sed -n 's/.*score tasks: \([0-9]*\) ms in all.*/\1/p' "$out/last.err")
+        points+=("$windows:$wall")
+        # In-task: the tasks' own time (summed over tasks) spread over the slots that ran them.
+        awk -v a="$arch" -v p="$per" -v c="$cores" -v n="$windows" -v w="$wall" -v t="$task_ms" -v f="$forward" \
+          -v m="$rss" 'BEGIN { job = n / w; task = n / (t / 1000 / c);
+          printf "| %s | %s | %d | %d | %.1f | %.0f | %.0f | %.0f | %.3f | %.3f | %s |\n", a, p, c, n, w, job, task, f,
+            job / f, task / f, m }'
+      done
+      if [[ ${#points[@]} -ge 2 ]]; then
+        awk -v a="$arch" -v p="$per" -v c="$cores" -v f="$forward" -v first="${points[0]}" -v last="${points[-1]}" \
+          'BEGIN { split(first, x, ":"); split(last, y, ":"); rate = (y[1] - x[1]) / (y[2] - x[2]);
+          fixed = x[2] - x[1] / rate;
+          printf "| %s | %s | %d | marginal | %.1f s fixed | %.0f | | %.0f | %.3f | | |\n", a, p, c, fixed, rate, f,
+            rate / f }'
+      fi
     done
   done
 done
