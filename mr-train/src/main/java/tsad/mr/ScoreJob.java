@@ -7,8 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.conf.Configured;
@@ -21,18 +19,14 @@ import org.apache.hadoop.mapreduce.lib.input.FileInputFormat;
 import org.apache.hadoop.mapreduce.lib.output.MultipleOutputs;
 import org.apache.hadoop.mapreduce.lib.output.TextOutputFormat;
 import org.apache.hadoop.util.Tool;
-import org.bytedeco.javacpp.PointerScope;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import tsad.cli.RegistryMixin;
-import tsad.core.bundle.ModelBundle;
 import tsad.core.data.DataException;
 import tsad.core.model.TorchRuntime;
 import tsad.core.score.ScoreLines;
-import tsad.core.score.Scorer;
-import tsad.core.window.Window;
 import tsad.proto.DataSpec;
 import tsad.registry.ModelResolver;
 
@@ -54,9 +48,6 @@ public final class ScoreJob extends Configured implements Tool, Callable<Integer
   static final String THREADS = "tsad.score.threads";
   static final String FORMAT = "tsad.score.format";
   static final String PER = "tsad.score.per";
-  /** Whether a local job warms libtorch up on the client while it sets the job up (default true). */
-  static final String WARM_UP = "tsad.score.local.warm-up";
-  private static final long WARM_UP_NANOS = 300_000_000L;
 
   @Option(names = "--model", required = true, paramLabel = "URI", description = "Bundle dir or models:/ URI.")
   String model;
@@ -101,16 +92,10 @@ public final class ScoreJob extends Configured implements Tool, Callable<Integer
   public Integer call() throws Exception {
     Configuration conf = new Configuration(getConf());
     MrDefaults.apply(conf);
-    CompletableFuture<ModelBundle> warmUp = "local".equals(conf.get("mapreduce.framework.name", "local"))
-        && conf.getBoolean(WARM_UP, true) ? warmUpTorch(threads, batchSize) : null;
-    ModelResolver.Resolved m = null;
-    try {
-      m = registry.resolver().resolve(model);
-    } finally {
-      if (warmUp != null) {
-        warmUp.complete(m == null ? null : m.bundle());
-      }
+    if ("local".equals(conf.get("mapreduce.framework.name", "local"))) {
+      preloadTorch();
     }
+    ModelResolver.Resolved m = registry.resolver().resolve(model);
     Path in = new Path(input);
     FileSystem inFs = in.getFileSystem(conf);
     if (!inFs.exists(in)) {
@@ -176,47 +161,20 @@ public final class ScoreJob extends Configured implements Tool, Callable<Integer
   }
 
   /**
-   * The local job runner runs the map tasks in this JVM, so the client can do their start-up work while it sets
-   * the job up (about a second, mostly on one core): load libtorch, then, once the model is resolved, score a few
-   * batches of random windows with it, so the tasks start with libtorch's kernels and the scorer's code warm
-   * (the first task was ~0.7 s slower than the next without this). Bounded to a fraction of a second; a failure
-   * here is left to the task, which reports it.
+   * The local job runner runs the map tasks in this JVM: loading libtorch (about a second) while the model is
+   * resolved and the job is set up takes that second off the tasks. A failure here is left to the task, which
+   * reports it.
    */
-  private static CompletableFuture<ModelBundle> warmUpTorch(int threads, int batchSize) {
-    CompletableFuture<ModelBundle> bundle = new CompletableFuture<>();
+  private static void preloadTorch() {
     Thread t = new Thread(() -> {
       try {
         TorchRuntime.ensureLoaded();
-        ModelBundle b = bundle.get(5, TimeUnit.MINUTES);
-        if (b == null) {
-          return;
-        }
-        TorchRuntime.threads(threads);
-        int steps = b.dataSpec().getWindowLength();
-        int features = b.dataSpec().getFeatureColumnsCount();
-        java.util.Random r = new java.util.Random(1);
-        List<Window> windows = new ArrayList<>();
-        for (int i = 0; i < batchSize; i++) {
-          float[] v = new float[steps * features];
-          for (int k = 0; k < v.length; k++) {
-            v[k] = (float) r.nextGaussian();
-          }
-          windows.add(new Window("warm-up", "warm-up", 0, 0, steps, features, steps, i, v));
-        }
-        long end = System.nanoTime() + WARM_UP_NANOS;
-        try (PointerScope scope = new PointerScope()) {
-          Scorer scorer = b.newScorer();
-          for (int i = 0; i < 200 && System.nanoTime() < end; i++) {
-            scorer.score(windows, batchSize, false);
-          }
-        }
       } catch (Throwable e) {
-        LOG.debug("warming libtorch up failed; the map task will load it and report", e);
+        LOG.debug("preloading libtorch failed; the map task will load it and report", e);
       }
-    }, "tsad-warm-up");
+    }, "tsad-preload-libtorch");
     t.setDaemon(true);
     t.start();
-    return bundle;
   }
 
   private static long counter(Job job, String name) throws IOException {
