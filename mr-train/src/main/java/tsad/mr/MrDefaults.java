@@ -8,13 +8,23 @@ final class MrDefaults {
 
   static void apply(Configuration conf) {
     // Without this every job waits 5 s for its completion poll, even a 1 s local one.
-    if (conf.get("mapreduce.client.completion.pollinterval") == null
-        || "5000".equals(conf.get("mapreduce.client.completion.pollinterval"))) {
+    if (unset(conf, "mapreduce.client.completion.pollinterval")) {
       conf.setInt("mapreduce.client.completion.pollinterval", 100);
+    }
+    // Hadoop's default 4 KB stream buffer costs a system call per 4 KB written: a per-window score job (a
+    // ~200-byte line per window) measured faster with 128 KB, a size clusters commonly configure.
+    if (unset(conf, "io.file.buffer.size")) {
+      conf.setInt("io.file.buffer.size", 128 * 1024);
     }
     if ("local".equals(conf.get("mapreduce.framework.name", "local"))) {
       shareLocalHeap(conf);
     }
+  }
+
+  /** Whether {@code key} has only Hadoop's shipped default: not set by the user, a site file or the command line. */
+  static boolean unset(Configuration conf, String key) {
+    String[] from = conf.getPropertySources(key);
+    return from == null || from.length == 1 && from[0].endsWith("-default.xml");
   }
 
   /**

@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 
-/** The local job runner's shared heap is split between concurrent reducers; cluster and user settings stand. */
+/**
+ * The local job runner's shared heap is split between concurrent reducers; the poll interval and stream buffer get
+ * tsad's values only where Hadoop's shipped defaults stand; cluster, site and user settings stand.
+ */
 class MrDefaultsTest {
   private static final String SHARE = "mapreduce.reduce.shuffle.input.buffer.percent";
 
@@ -29,5 +32,20 @@ class MrDefaultsTest {
     yarn.set("mapreduce.framework.name", "yarn");
     MrDefaults.apply(yarn);
     assertNull(yarn.get(SHARE), "on a cluster each task has its own heap");
+  }
+
+  @Test
+  void streamBufferAndPollIntervalReplaceOnlyHadoopsDefaults() {
+    Configuration shipped = new Configuration(); // core-default.xml: io.file.buffer.size=4096
+    assertEquals(4096, shipped.getInt("io.file.buffer.size", 0));
+    MrDefaults.apply(shipped);
+    assertEquals(128 * 1024, shipped.getInt("io.file.buffer.size", 0));
+    assertEquals(100, shipped.getInt("mapreduce.client.completion.pollinterval", 0));
+    Configuration user = new Configuration();
+    user.setInt("io.file.buffer.size", 4096); // said on purpose, even if it equals the default
+    user.setInt("mapreduce.client.completion.pollinterval", 5000);
+    MrDefaults.apply(user);
+    assertEquals(4096, user.getInt("io.file.buffer.size", 0));
+    assertEquals(5000, user.getInt("mapreduce.client.completion.pollinterval", 0));
   }
 }

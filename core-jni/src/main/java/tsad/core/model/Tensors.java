@@ -65,15 +65,27 @@ public final class Tensors {
     if (center.length != f) {
       throw new IllegalArgumentException("the scaler has " + center.length + " features, the windows " + f);
     }
-    float[] out = new float[n * t * f];
-    int k = 0;
-    for (int i = 0; i < n; i++) {
+    int len = t * f;
+    float[] out = new float[n * len];
+    for (int i = 0, k = 0; i < n; i++, k += len) {
       Window w = checked(windows.get(from + i), t, f);
       float[] v = w.data();
-      // Feature by feature without a modulo per value (it cost more than the arithmetic).
-      for (int m = w.offset(), end = m + t * f; m < end; ) {
-        for (int j = 0; j < f; j++) {
-          out[k++] = (v[m++] - center[j]) * inverseScale[j];
+      int m = w.offset();
+      // One feature at a time with its constants in registers; one feature is a flat loop the JIT vectorises (a
+      // feature loop nested inside the step loop measured seven times slower for one feature).
+      if (f == 1) {
+        float c = center[0];
+        float s = inverseScale[0];
+        for (int q = 0; q < len; q++) {
+          out[k + q] = (v[m + q] - c) * s;
+        }
+        continue;
+      }
+      for (int j = 0; j < f; j++) {
+        float c = center[j];
+        float s = inverseScale[j];
+        for (int q = j; q < len; q += f) {
+          out[k + q] = (v[m + q] - c) * s;
         }
       }
     }

@@ -19,6 +19,9 @@ public final class ScoreFormat {
     private String thresholdText = num(Double.NaN);
     private long day = Long.MIN_VALUE;
     private String dayText = "";
+    private final StringBuilder start = new StringBuilder(32);
+    private String lastId;
+    private String lastQuoted;
 
     /** A renderer for one model's results; {@code extra} are name, value pairs appended to every line. */
     public JsonLines(boolean windowMode, String[] featureNames, String... extra) {
@@ -37,22 +40,19 @@ public final class ScoreFormat {
      * step_errors and feature_share (keyed by feature name); then the extra fields.
      */
     public StringBuilder render(ScoreResult r, StringBuilder sb) {
-      sb.append("{\"slice_id\":");
-      quote(r.seriesId(), sb);
+      sb.append("{\"slice_id\":").append(quoted(r.seriesId()));
       if (windowMode) {
+        // The start's text is made once for the id and the start field (it was a tenth of a per-window job).
+        start.setLength(0);
+        instant(r.startMs(), start);
         sb.append(",\"window\":");
         if (r.givenId() == null) { // "series@start", without building the id string
-          quote(r.seriesId(), sb); // then reopen the literal: the ISO start needs no escapes
-          sb.setLength(sb.length() - 1);
-          sb.append('@');
-          instant(r.startMs(), sb);
-          sb.append('"');
+          String q = quoted(r.seriesId()); // then reopen the literal: the ISO start needs no escapes
+          sb.append(q, 0, q.length() - 1).append('@').append(start).append('"');
         } else {
           quote(r.id(), sb);
         }
-        sb.append(",\"start\":\"");
-        instant(r.startMs(), sb);
-        sb.append('"');
+        sb.append(",\"start\":\"").append(start).append('"');
       }
       sb.append(",\"score\":").append(num(r.score())).append(",\"threshold\":").append(thresholdText(r.threshold()))
           .append(",\"is_anomaly\":").append(r.isAnomaly()).append(extras);
@@ -82,14 +82,21 @@ public final class ScoreFormat {
      * with the highest score).
      */
     public StringBuilder render(SliceScore s, StringBuilder sb) {
-      sb.append("{\"slice_id\":");
-      quote(s.sliceId(), sb);
-      sb.append(",\"score\":").append(num(s.score())).append(",\"threshold\":").append(thresholdText(s.threshold()))
+      sb.append("{\"slice_id\":").append(quoted(s.sliceId())).append(",\"score\":").append(num(s.score())).append(",\"threshold\":").append(thresholdText(s.threshold()))
           .append(",\"is_anomaly\":").append(s.isAnomaly()).append(extras)
           .append(",\"windows\":").append(s.windows()).append(",\"anomalous_windows\":").append(s.anomalousWindows())
           .append(",\"worst_start\":\"");
       instant(s.worstStartMs(), sb);
       return sb.append("\"}");
+    }
+
+    /** A slice id as a JSON literal, kept while the lines are of one slice (its windows come in a row). */
+    private String quoted(String id) {
+      if (!id.equals(lastId)) {
+        lastId = id;
+        lastQuoted = quote(id);
+      }
+      return lastQuoted;
     }
 
     /** The threshold's text, kept while it does not change. */
