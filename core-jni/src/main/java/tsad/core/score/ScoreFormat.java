@@ -8,10 +8,11 @@ public final class ScoreFormat {
   private ScoreFormat() {}
 
   /**
-   * Renders many results of one model as JSON lines: the extra fields are quoted once and the threshold's text
-   * is kept while it does not change, which matters when a MapReduce task writes millions of lines.
+   * Renders many results of one model as JSON lines or TSV rows: the extra fields are quoted once, and the
+   * threshold's text, the slice id and the date are kept while they do not change, which matters when a MapReduce
+   * task writes millions of lines.
    */
-  public static final class JsonLines {
+  public static final class Lines {
     private final boolean windowMode;
     private final String[] featureNames;
     private final String extras;
@@ -24,7 +25,7 @@ public final class ScoreFormat {
     private String lastQuoted;
 
     /** A renderer for one model's results; {@code extra} are name, value pairs appended to every line. */
-    public JsonLines(boolean windowMode, String[] featureNames, String... extra) {
+    public Lines(boolean windowMode, String[] featureNames, String... extra) {
       this.windowMode = windowMode;
       this.featureNames = featureNames;
       StringBuilder e = new StringBuilder();
@@ -43,8 +44,7 @@ public final class ScoreFormat {
       sb.append("{\"slice_id\":").append(quoted(r.seriesId()));
       if (windowMode) {
         // The start's text is made once for the id and the start field (it was a tenth of a per-window job).
-        start.setLength(0);
-        instant(r.startMs(), start);
+        start(r.startMs());
         sb.append(",\"window\":");
         if (r.givenId() == null) { // "series@start", without building the id string
           String q = quoted(r.seriesId()); // then reopen the literal: the ISO start needs no escapes
@@ -88,6 +88,35 @@ public final class ScoreFormat {
           .append(",\"worst_start\":\"");
       instant(s.worstStartMs(), sb);
       return sb.append("\"}");
+    }
+
+    /** Appends the TSV row of one window (without the newline): slice_id, window, score, threshold, is_anomaly. */
+    public StringBuilder tsv(ScoreResult r, StringBuilder sb) {
+      sb.append(r.seriesId()).append('\t');
+      if (r.givenId() == null) {
+        start(r.startMs());
+        sb.append(r.seriesId()).append('@').append(start);
+      } else {
+        sb.append(r.givenId());
+      }
+      return sb.append('\t').append(num(r.score())).append('\t').append(thresholdText(r.threshold())).append('\t')
+          .append(r.isAnomaly());
+    }
+
+    /**
+     * Appends the TSV row of one slice's verdict (without the newline): slice_id, score, threshold, is_anomaly,
+     * windows, anomalous_windows.
+     */
+    public StringBuilder tsv(SliceScore s, StringBuilder sb) {
+      return sb.append(s.sliceId()).append('\t').append(num(s.score())).append('\t')
+          .append(thresholdText(s.threshold())).append('\t').append(s.isAnomaly()).append('\t').append(s.windows())
+          .append('\t').append(s.anomalousWindows());
+    }
+
+    /** Makes {@code start} the ISO text of {@code ms}. */
+    private void start(long ms) {
+      start.setLength(0);
+      instant(ms, start);
     }
 
     /** A slice id as a JSON literal, kept while the lines are of one slice (its windows come in a row). */
@@ -140,17 +169,6 @@ public final class ScoreFormat {
     private static void two(int v, StringBuilder sb) {
       sb.append((char) ('0' + v / 10)).append((char) ('0' + v % 10));
     }
-  }
-
-  /** One TSV line of a slice's verdict: slice_id, score, threshold, is_anomaly, windows, anomalous_windows. */
-  public static String tsv(SliceScore s) {
-    return s.sliceId() + "\t" + num(s.score()) + "\t" + num(s.threshold()) + "\t" + s.isAnomaly() + "\t" + s.windows()
-        + "\t" + s.anomalousWindows();
-  }
-
-  /** One TSV line: slice_id, window, score, threshold, is_anomaly. */
-  public static String tsv(ScoreResult r) {
-    return r.seriesId() + "\t" + r.id() + "\t" + num(r.score()) + "\t" + num(r.threshold()) + "\t" + r.isAnomaly();
   }
 
   /** A JSON number; the shortest text that reads back to the same double. */

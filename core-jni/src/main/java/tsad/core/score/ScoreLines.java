@@ -28,7 +28,7 @@ public final class ScoreLines {
 
   private final boolean tsv;
   private final boolean perSlice;
-  private final ScoreFormat.JsonLines json;
+  private final ScoreFormat.Lines render;
   private final SliceScore.Accumulator slice = new SliceScore.Accumulator();
   private long windows;
   private long anomalousWindows;
@@ -42,7 +42,7 @@ public final class ScoreLines {
   public ScoreLines(String format, Per per, boolean windowMode, String[] featureNames, String... extra) {
     this.tsv = checkFormat(format).equals("tsv");
     this.perSlice = per == Per.SLICE && windowMode;
-    this.json = new ScoreFormat.JsonLines(windowMode, featureNames, extra);
+    this.render = new ScoreFormat.Lines(windowMode, featureNames, extra);
   }
 
   /** Returns the format if it is jsonl or tsv; otherwise a clear error. */
@@ -69,9 +69,9 @@ public final class ScoreLines {
     anomalousWindows += r.isAnomaly() ? 1 : 0;
     if (!perSlice) {
       if (tsv) {
-        out.append(ScoreFormat.tsv(r));
+        render.tsv(r, out);
       } else {
-        json.render(r, out);
+        render.render(r, out);
       }
       out.append('\n');
     }
@@ -87,9 +87,9 @@ public final class ScoreLines {
     anomalousSlices += s.isAnomaly() ? 1 : 0;
     if (perSlice) {
       if (tsv) {
-        out.append(ScoreFormat.tsv(s));
+        render.tsv(s, out);
       } else {
-        json.render(s, out);
+        render.render(s, out);
       }
       out.append('\n');
     }

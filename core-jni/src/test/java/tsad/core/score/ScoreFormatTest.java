@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
 
-/** Score lines: exact JSON text, escapes, and the reusable renderer giving the same text line after line. */
+/** Score lines: exact JSON and TSV text, escapes, and the reusable renderer giving the same text line after line. */
 class ScoreFormatTest {
   @Test
   void jsonLinesAreExactAndEscaped() {
@@ -13,25 +13,25 @@ class ScoreFormatTest {
     String expected = "{\"slice_id\":\"dev\\\"1\",\"window\":\"dev\\\"1@2026-01-01T00:00:00Z\","
         + "\"start\":\"2026-01-01T00:00:00Z\",\"score\":0.25,\"threshold\":0.1,\"is_anomaly\":true,"
         + "\"model\":\"m\",\"version\":\"3\",\"step_errors\":[0.5,1.5],\"feature_share\":{\"value\":1.0}}";
-    assertEquals(expected, render(new ScoreFormat.JsonLines(true, new String[] {"value"}, "model", "m", "version", "3"),
+    assertEquals(expected, render(new ScoreFormat.Lines(true, new String[] {"value"}, "model", "m", "version", "3"),
         r));
-    ScoreFormat.JsonLines lines = new ScoreFormat.JsonLines(false, null, "model", "m");
+    ScoreFormat.Lines lines = new ScoreFormat.Lines(false, null, "model", "m");
     ScoreResult a = new ScoreResult("a", "a\tb", 0, 1e-9, 2.0, false, null, null);
     ScoreResult b = new ScoreResult("b", "c\u0001", 0, Double.NaN, 3.0, false, null, null);
     assertEquals("{\"slice_id\":\"a\\tb\",\"score\":1.0e-9,\"threshold\":2.0,\"is_anomaly\":false,\"model\":\"m\"}",
         render(lines, a));
     assertEquals("{\"slice_id\":\"c\\u0001\",\"score\":null,\"threshold\":3.0,\"is_anomaly\":false,\"model\":\"m\"}",
         render(lines, b), "a new threshold is rendered, not the cached one");
-    assertEquals(render(new ScoreFormat.JsonLines(false, null, "model", "m"), a), render(lines, a));
+    assertEquals(render(new ScoreFormat.Lines(false, null, "model", "m"), a), render(lines, a));
   }
 
-  private static String render(ScoreFormat.JsonLines lines, ScoreResult r) {
+  private static String render(ScoreFormat.Lines lines, ScoreResult r) {
     return lines.render(r, new StringBuilder()).toString();
   }
 
   @Test
   void derivedWindowIdsAndSliceLinesAreExact() {
-    ScoreFormat.JsonLines lines = new ScoreFormat.JsonLines(true, null, "model", "m");
+    ScoreFormat.Lines lines = new ScoreFormat.Lines(true, null, "model", "m");
     // A window cut in window mode has no stored id: the line spells "series@start" as the id would.
     ScoreResult derived = new ScoreResult(null, "dev\"1", 1_767_225_600_000L, 0.25, 0.1, true, null, null);
     ScoreResult given = new ScoreResult(derived.id(), "dev\"1", 1_767_225_600_000L, 0.25, 0.1, true, null, null);
@@ -43,12 +43,14 @@ class ScoreFormatTest {
     assertEquals("{\"slice_id\":\"dev\\\"1\",\"score\":0.25,\"threshold\":0.1,\"is_anomaly\":true,\"model\":\"m\","
         + "\"windows\":49,\"anomalous_windows\":2,\"worst_start\":\"2026-01-01T00:01:00Z\"}",
         lines.render(s, new StringBuilder()).toString());
-    assertEquals("dev\"1\t0.25\t0.1\ttrue\t49\t2", ScoreFormat.tsv(s));
+    assertEquals("dev\"1\t0.25\t0.1\ttrue\t49\t2", lines.tsv(s, new StringBuilder()).toString());
+    assertEquals("dev\"1\tdev\"1@2026-01-01T00:00:00Z\t0.25\t0.1\ttrue", lines.tsv(derived, new StringBuilder()).toString());
+    assertEquals(lines.tsv(given, new StringBuilder()).toString(), lines.tsv(derived, new StringBuilder()).toString());
   }
 
   @Test
   void windowStartIsWhatInstantPrints() {
-    ScoreFormat.JsonLines lines = new ScoreFormat.JsonLines(true, null);
+    ScoreFormat.Lines lines = new ScoreFormat.Lines(true, null);
     java.util.SplittableRandom rnd = new java.util.SplittableRandom(7);
     long[] edges = {0, -1, 1, 999, 1000, 86_399_999, 86_400_000, -86_400_000, -86_400_001,
         java.time.Instant.parse("0000-01-01T00:00:00Z").toEpochMilli(),
