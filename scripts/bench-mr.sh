@@ -6,11 +6,12 @@
 #    --model) on the same number of cores, in the same run, for the dense and cnn models (ARCHS="dense cnn lstm"
 #    adds the lstm: slow at STRIDE=1, use STRIDE=16), writing a line per slice and per window (PERS=), at each
 #    input size in SCORE_ROWS, and with two sizes or more the marginal rate and the fixed cost of a job; each
-#    job and each forward measurement is run REPEAT times (default 3) and the fastest run is kept;
+#    job and each forward measurement is run REPEAT times (default 3) and the fastest run is kept; FORMAT=tsv
+#    writes TSV rows instead of JSON lines;
 #  - memory: every job runs in a JVM capped at -Xmx1g; in local mode all tasks run inside it, so no task had
 #    more than 1 GB of heap.
 # Usage: [STAGES="prepare score"] [ARCHS="dense cnn"] [PERS="slice window"] [STRIDE=1] [SCORE_ROWS="10000000 40000000"]
-#        [REPEAT=3] scripts/bench-mr.sh [ROWS...]
+#        [REPEAT=3] [FORMAT=jsonl|tsv] scripts/bench-mr.sh [ROWS...]
 #   (~4 GB disk in .work/bench-mr; SCORE_ROWS=40000000 adds ~5 GB)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -57,6 +58,7 @@ done
 # job set-up and commit, libtorch load, warm-up) are paid, as in a long scoring run.
 stride="${STRIDE:-1}"
 repeat="${REPEAT:-3}"
+format="${FORMAT:-jsonl}"
 read -r -a score_rows <<< "${SCORE_ROWS:-${rows_list[-1]}}"
 for big in "${score_rows[@]}"; do
   long="$out/long-$big"
@@ -89,13 +91,16 @@ for arch in ${ARCHS:-dense cnn}; do
       forward=$(awk -v a="$forward" -v b="$f" 'BEGIN { print (b > a ? b : a) }')
     done
     for per in ${PERS:-slice window}; do
+      label=$per
+      [[ "$format" == jsonl ]] || label="$per ($format)"
       points=()
       for big in "${score_rows[@]}"; do
         best=""
         for ((i = 0; i < repeat; i++)); do
           rm -rf "$out/scores-$arch"
           timed "$tsad" score --mapreduce -D mapreduce.local.map.tasks.maximum=$cores --model "$model" \
-            --input "$out/series-$big" --output "$out/scores-$arch" --batch-size 256 --threads 1 --per "$per"
+            --input "$out/series-$big" --output "$out/scores-$arch" --batch-size 256 --threads 1 --per "$per" \
+            --format "$format"
           if [[ -z "$best" ]] || awk -v a="$wall" -v b="$best" 'BEGIN { exit !(a < b) }'; then
             best=$wall
             windows=$(sed -n 's/^scored [0-9]* slices (\([0-9]*\) windows).*/\1/p' "$out/last.out")
@@ -107,13 +112,13 @@ for arch in ${ARCHS:-dense cnn}; do
         rss=$best_rss
         points+=("$windows:$wall")
         # In-task: the tasks' own time (summed over tasks) spread over the slots that ran them.
-        awk -v a="$arch" -v p="$per" -v c="$cores" -v n="$windows" -v w="$wall" -v t="$task_ms" -v f="$forward" \
+        awk -v a="$arch" -v p="$label" -v c="$cores" -v n="$windows" -v w="$wall" -v t="$task_ms" -v f="$forward" \
           -v m="$rss" 'BEGIN { job = n / w; task = n / (t / 1000 / c);
           printf "| %s | %s | %d | %d | %.1f | %.0f | %.0f | %.0f | %.3f | %.3f | %s |\n", a, p, c, n, w, job, task, f,
             job / f, task / f, m }'
       done
       if [[ ${#points[@]} -ge 2 ]]; then
-        awk -v a="$arch" -v p="$per" -v c="$cores" -v f="$forward" -v first="${points[0]}" -v last="${points[-1]}" \
+        awk -v a="$arch" -v p="$label" -v c="$cores" -v f="$forward" -v first="${points[0]}" -v last="${points[-1]}" \
           'BEGIN { split(first, x, ":"); split(last, y, ":"); rate = (y[1] - x[1]) / (y[2] - x[2]);
           fixed = x[2] - x[1] / rate;
           printf "| %s | %s | %d | marginal | %.1f s fixed | %.0f | | %.0f | %.3f | | |\n", a, p, c, fixed, rate, f,

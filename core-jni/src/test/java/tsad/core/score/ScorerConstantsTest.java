@@ -61,6 +61,27 @@ class ScorerConstantsTest {
   }
 
   @Test
+  void largeBatchScoresAreLibtorchsMeanBitForBit() {
+    // 64 windows of 16 x 3 values are more than Tensors.SMALL_BATCH_VALUES: the libtorch path, which sums the
+    // errors natively and divides in Java; the reference takes libtorch's own mean.
+    List<Window> w = Fixtures.sines(64, 16, 3, 11);
+    Scaler scaler = Scaler.fit(ScalerParams.Kind.STANDARD, w, List.of("a", "b", "c"));
+    try (Autoencoder m = Autoencoder.create(ModelSpec.newBuilder().setArch(Architecture.DENSE).setWindowLength(16)
+        .setFeatures(3).build())) {
+      double[] scores = new Scorer(m, scaler, Aggregation.MEAN, 0).scores(w, 64);
+      float[] expected;
+      try (PointerScope s = new PointerScope(); InferenceMode g = new InferenceMode()) {
+        var x = Tensors.windows(w, 0, 64, scaler);
+        expected = Tensors.toArray(m.forward(x).sub_(x).square_().mean(new long[] {1, 2}, false,
+            new org.bytedeco.pytorch.ScalarTypeOptional()));
+      }
+      for (int i = 0; i < expected.length; i++) {
+        assertEquals(expected[i], scores[i], 0, "window " + i);
+      }
+    }
+  }
+
+  @Test
   void scalingInJavaWhileCopyingGivesTheSameBitsAsLibtorch() {
     java.util.Random r = new java.util.Random(3);
     List<Window> w = new java.util.ArrayList<>();
