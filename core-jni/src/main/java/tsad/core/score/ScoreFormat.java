@@ -82,8 +82,9 @@ public final class ScoreFormat {
      * with the highest score).
      */
     public StringBuilder render(SliceScore s, StringBuilder sb) {
-      sb.append("{\"slice_id\":").append(quoted(s.sliceId())).append(",\"score\":").append(num(s.score())).append(",\"threshold\":").append(thresholdText(s.threshold()))
-          .append(",\"is_anomaly\":").append(s.isAnomaly()).append(extras)
+      sb.append("{\"slice_id\":").append(quoted(s.sliceId())).append(",\"score\":").append(num(s.score()))
+          .append(",\"threshold\":").append(thresholdText(s.threshold())).append(",\"is_anomaly\":")
+          .append(s.isAnomaly()).append(extras)
           .append(",\"windows\":").append(s.windows()).append(",\"anomalous_windows\":").append(s.anomalousWindows())
           .append(",\"worst_start\":\"");
       instant(s.worstStartMs(), sb);

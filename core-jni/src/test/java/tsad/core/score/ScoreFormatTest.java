@@ -29,6 +29,10 @@ class ScoreFormatTest {
     return lines.render(r, new StringBuilder()).toString();
   }
 
+  private static String tsv(ScoreFormat.Lines lines, ScoreResult r) {
+    return lines.tsv(r, new StringBuilder()).toString();
+  }
+
   @Test
   void derivedWindowIdsAndSliceLinesAreExact() {
     ScoreFormat.Lines lines = new ScoreFormat.Lines(true, null, "model", "m");
@@ -44,8 +48,8 @@ class ScoreFormatTest {
         + "\"windows\":49,\"anomalous_windows\":2,\"worst_start\":\"2026-01-01T00:01:00Z\"}",
         lines.render(s, new StringBuilder()).toString());
     assertEquals("dev\"1\t0.25\t0.1\ttrue\t49\t2", lines.tsv(s, new StringBuilder()).toString());
-    assertEquals("dev\"1\tdev\"1@2026-01-01T00:00:00Z\t0.25\t0.1\ttrue", lines.tsv(derived, new StringBuilder()).toString());
-    assertEquals(lines.tsv(given, new StringBuilder()).toString(), lines.tsv(derived, new StringBuilder()).toString());
+    assertEquals("dev\"1\tdev\"1@2026-01-01T00:00:00Z\t0.25\t0.1\ttrue", tsv(lines, derived));
+    assertEquals(tsv(lines, given), tsv(lines, derived));
   }
 
   @Test
