@@ -92,43 +92,42 @@ public final class CsvRowParser {
       return null;
     }
     report.rowRead();
-    String where = source + ":" + lineNo;
     String[] f = split(line);
     if (f.length != fieldCount) {
-      return reject(report, RejectReason.MALFORMED_ROW, where,
+      return reject(report, RejectReason.MALFORMED_ROW, lineNo,
           "expected " + fieldCount + " fields, got " + f.length, line);
     }
     String id = f[sliceIdx].trim();
     if (id.isEmpty()) {
-      return reject(report, RejectReason.MISSING_SLICE_ID, where, "empty slice id", line);
+      return reject(report, RejectReason.MISSING_SLICE_ID, lineNo, "empty slice id", line);
     }
     String t = f[timeIdx].trim();
     if (t.isEmpty()) {
-      return reject(report, RejectReason.MISSING_TIME, where, "empty time", line);
+      return reject(report, RejectReason.MISSING_TIME, lineNo, "empty time", line);
     }
     long timeMs;
     try {
       timeMs = TimeParser.parse(t, options.timeFormat());
     } catch (IllegalArgumentException e) {
-      return reject(report, RejectReason.BAD_TIME, where, e.getMessage(), line);
+      return reject(report, RejectReason.BAD_TIME, lineNo, e.getMessage(), line);
     }
     float[] values = new float[featureIdx.length];
     for (int i = 0; i < featureIdx.length; i++) {
       String v = f[featureIdx[i]].trim();
       String col = featureNames.get(i);
       if (v.isEmpty()) {
-        return reject(report, RejectReason.MISSING_VALUE, where, "empty value in column " + col, line);
+        return reject(report, RejectReason.MISSING_VALUE, lineNo, "empty value in column " + col, line);
       }
       double d;
       try {
         d = Double.parseDouble(v);
       } catch (NumberFormatException e) {
-        return reject(report, RejectReason.NON_NUMERIC, where, "'" + v + "' in column " + col + " is not a number",
+        return reject(report, RejectReason.NON_NUMERIC, lineNo, "'" + v + "' in column " + col + " is not a number",
             line);
       }
       float x = (float) d;
       if (!Float.isFinite(x)) {
-        return reject(report, RejectReason.NON_FINITE, where, "'" + v + "' in column " + col + " is not finite",
+        return reject(report, RejectReason.NON_FINITE, lineNo, "'" + v + "' in column " + col + " is not finite",
             line);
       }
       values[i] = x;
@@ -136,7 +135,8 @@ public final class CsvRowParser {
     return new Row(id, timeMs, values);
   }
 
-  private Row reject(DataReport report, RejectReason reason, String where, String detail, String line) {
+  private Row reject(DataReport report, RejectReason reason, long lineNo, String detail, String line) {
+    String where = source + ":" + lineNo; // made only for a rejected row: most rows are fine
     if (options.strict()) {
       throw new DataException(where + ": " + reason.label() + ": " + detail
           + " (use lenient mode to count and skip bad rows)");
