@@ -61,6 +61,8 @@ public final class PrepareJob extends Configured implements Tool, Callable<Integ
   static final String HEADER = "tsad.csv.header";
   static final String SPEC = "tsad.data.spec";
   static final String STRICT = "tsad.strict";
+  /** The job's input files in file order, one per line: a row's file is keyed by its rank here. */
+  static final String FILES = "tsad.prepare.files";
   /** Name of the file describing prepared data, next to the SequenceFiles. */
   public static final String MANIFEST = "_tsad_prepared.pb";
   /** Prefix of the reduce tasks' feature-statistics files, merged into the manifest and then removed. */
@@ -108,6 +110,11 @@ public final class PrepareJob extends Configured implements Tool, Callable<Integ
     WindowSpec spec = windowing.spec();
     DataSpec data = Inputs.dataSpec(options, spec, parser.featureNames());
     conf.set(HEADER, header);
+    List<String> qualified = new ArrayList<>();
+    for (Path f : files) {
+      qualified.add(f.getFileSystem(conf).makeQualified(f).toString());
+    }
+    conf.set(FILES, String.join("\n", qualified));
     conf.set(SPEC, Base64.getEncoder().encodeToString(data.toByteArray()));
     conf.setBoolean(STRICT, options.strict());
 
@@ -242,6 +249,23 @@ public final class PrepareJob extends Configured implements Tool, Callable<Integ
   }
 
   /** The data spec the job was configured with. */
+  /**
+   * The rank of input file {@code file} in file order (the order of --input, a directory's files by name), which
+   * breaks ties between rows of the same slice and time. Without the list (a mapper run outside this job, as in
+   * the MRUnit tests) there is one file, rank 0; a file missing from it is an error, not a silent reorder.
+   */
+  static int fileRank(Configuration conf, String file) {
+    String all = conf.get(FILES);
+    if (all == null) {
+      return 0;
+    }
+    int rank = java.util.Arrays.asList(all.split("\n")).indexOf(file);
+    if (rank < 0) {
+      throw new IllegalStateException("input split of " + file + " is not among the prepare job's files " + all);
+    }
+    return rank;
+  }
+
   static DataSpec dataSpec(Configuration conf) {
     try {
       return DataSpec.parseFrom(Base64.getDecoder().decode(conf.get(SPEC)));

@@ -17,7 +17,7 @@ public class PrepareMapper extends Mapper<LongWritable, Text, SliceTimeKey, RowW
   private final RowWritable row = new RowWritable();
   private CsvRowParser parser;
   private String header;
-  private String file;
+  private int fileRank;
   private DataReport report;
   private RejectSink quarantine;
 
@@ -25,7 +25,8 @@ public class PrepareMapper extends Mapper<LongWritable, Text, SliceTimeKey, RowW
   protected void setup(Context ctx) {
     DataSpec spec = PrepareJob.dataSpec(ctx.getConfiguration());
     header = ctx.getConfiguration().get(PrepareJob.HEADER);
-    file = ((FileSplit) ctx.getInputSplit()).getPath().toString();
+    String file = ((FileSplit) ctx.getInputSplit()).getPath().toString();
+    fileRank = PrepareJob.fileRank(ctx.getConfiguration(), file);
     parser = CsvRowParser.fromHeader(header, Inputs.csvOptions(spec, ctx.getConfiguration()
         .getBoolean(PrepareJob.STRICT, false)), file + " byte");
     quarantine = quarantine(ctx);
@@ -40,7 +41,7 @@ public class PrepareMapper extends Mapper<LongWritable, Text, SliceTimeKey, RowW
     }
     CsvRowParser.Row r = parser.parse(line, offset.get(), report);
     if (r != null) {
-      ctx.write(key.set(r.sliceId(), r.timeMs(), file, offset.get()), row.set(r.timeMs(), r.values()));
+      ctx.write(key.set(r.sliceId(), r.timeMs(), fileRank, offset.get()), row.set(r.timeMs(), r.values()));
     }
   }
 

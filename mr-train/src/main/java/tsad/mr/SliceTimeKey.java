@@ -16,18 +16,19 @@ import org.apache.hadoop.mapreduce.Partitioner;
 public final class SliceTimeKey implements WritableComparable<SliceTimeKey> {
   private final Text slice = new Text();
   private long timeMs;
-  private final Text file = new Text();
+  private int fileRank;
   private long offset;
 
   /**
-   * Sets the key (keys are reused by Hadoop). File and byte offset only break ties between rows with the
-   * same slice and time, so "the first row of a duplicate timestamp wins" means first in file order, as in
-   * the local CSV reader, whatever order the map tasks finish in.
+   * Sets the key (keys are reused by Hadoop). The file's rank among the job's inputs and the byte offset only
+   * break ties between rows with the same slice and time, so "the first row of a duplicate timestamp wins" means
+   * first in file order, as in the local CSV reader, whatever order the map tasks finish in. A rank, not the
+   * file's path: the path made every row's key ~50 bytes longer, and prepare ~20 % slower.
    */
-  public SliceTimeKey set(String sliceId, long time, String sourceFile, long byteOffset) {
+  public SliceTimeKey set(String sliceId, long time, int sourceFileRank, long byteOffset) {
     slice.set(sliceId);
     timeMs = time;
-    file.set(sourceFile);
+    fileRank = sourceFileRank;
     offset = byteOffset;
     return this;
   }
@@ -46,23 +47,23 @@ public final class SliceTimeKey implements WritableComparable<SliceTimeKey> {
   public void write(DataOutput out) throws IOException {
     slice.write(out);
     out.writeLong(timeMs);
-    file.write(out);
-    out.writeLong(offset);
+    WritableUtils.writeVInt(out, fileRank);
+    WritableUtils.writeVLong(out, offset);
   }
 
   @Override
   public void readFields(DataInput in) throws IOException {
     slice.readFields(in);
     timeMs = in.readLong();
-    file.readFields(in);
-    offset = in.readLong();
+    fileRank = WritableUtils.readVInt(in);
+    offset = WritableUtils.readVLong(in);
   }
 
   @Override
   public int compareTo(SliceTimeKey o) {
     int c = slice.compareTo(o.slice);
     c = c != 0 ? c : Long.compare(timeMs, o.timeMs);
-    c = c != 0 ? c : file.compareTo(o.file);
+    c = c != 0 ? c : Integer.compare(fileRank, o.fileRank);
     return c != 0 ? c : Long.compare(offset, o.offset);
   }
 
@@ -77,7 +78,7 @@ public final class SliceTimeKey implements WritableComparable<SliceTimeKey> {
   }
 
   /**
-   * Sorts serialized keys without deserializing them (slice bytes, then time, file, offset), as
+   * Sorts serialized keys without deserializing them (slice bytes, then time, file rank, offset), as
    * {@link #compareTo} does; the sort of the shuffle is the prepare job's hot loop.
    */
   public static final class RawComparator extends WritableComparator {
@@ -101,10 +102,11 @@ public final class SliceTimeKey implements WritableComparable<SliceTimeKey> {
         if (c != 0) {
           return c;
         }
-        int[] fa = textBounds(b1, ta + 8);
-        int[] fb = textBounds(b2, tb + 8);
-        c = compareBytes(b1, fa[0], fa[1], b2, fb[0], fb[1]);
-        return c != 0 ? c : Long.compare(readLong(b1, fa[0] + fa[1]), readLong(b2, fb[0] + fb[1]));
+        int ra = ta + 8;
+        int rb = tb + 8;
+        c = Integer.compare(readVInt(b1, ra), readVInt(b2, rb));
+        return c != 0 ? c : Long.compare(readVLong(b1, ra + WritableUtils.decodeVIntSize(b1[ra])),
+            readVLong(b2, rb + WritableUtils.decodeVIntSize(b2[rb])));
       } catch (IOException e) {
         throw new IllegalArgumentException("corrupt SliceTimeKey bytes", e);
       }

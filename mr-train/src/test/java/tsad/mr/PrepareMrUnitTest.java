@@ -2,6 +2,7 @@ package tsad.mr;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -150,7 +151,7 @@ class PrepareMrUnitTest {
     for (int i = 0; i < 3; i++) {
       values.add(new RowWritable().set(java.time.Instant.parse(t(i)).toEpochMilli(), new float[] {i}));
     }
-    d.withInput(new SliceTimeKey().set("short", java.time.Instant.parse(t(0)).toEpochMilli(), "f", 0), values);
+    d.withInput(new SliceTimeKey().set("short", java.time.Instant.parse(t(0)).toEpochMilli(), 0, 0), values);
     assertTrue(d.run().isEmpty(), "a 3-step slice makes no 4-step window under the reject policy");
     assertEquals(List.of("too_short\tshort", "in_rejected_slice\tshort"), r.quarantined,
         "the slice and its rows are both quarantined");
@@ -166,7 +167,7 @@ class PrepareMrUnitTest {
     List<SliceTimeKey> keys = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
       keys.add(new SliceTimeKey().set(slices[rnd.nextInt(slices.length)], rnd.nextInt(5) - 2L,
-          "file-" + rnd.nextInt(2), rnd.nextInt(3)));
+          rnd.nextInt(3) * 200, rnd.nextInt(3) * 100_000L)); // ranks and offsets of one and more vint bytes
     }
     SliceTimeKey.RawComparator sort = new SliceTimeKey.RawComparator();
     SliceTimeKey.SliceGroupingComparator group = new SliceTimeKey.SliceGroupingComparator();
@@ -189,12 +190,37 @@ class PrepareMrUnitTest {
   }
 
   @Test
+  void filesRankInInputOrderAndASplitOfAnotherFileFails() {
+    Configuration c = new Configuration(false);
+    assertEquals(0, PrepareJob.fileRank(c, "file:/x.csv"), "a mapper run outside the job reads one file");
+    c.set(PrepareJob.FILES, "file:/d/b.csv\nfile:/d/a.csv");
+    assertEquals(0, PrepareJob.fileRank(c, "file:/d/b.csv"));
+    assertEquals(1, PrepareJob.fileRank(c, "file:/d/a.csv"), "--input order, not name order");
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> PrepareJob.fileRank(c, "file:/d/c.csv"));
+    assertTrue(e.getMessage().contains("file:/d/c.csv"), e.getMessage());
+    // The rank breaks a tie of slice and time before the offset: the first file's row comes first.
+    SliceTimeKey.RawComparator sort = new SliceTimeKey.RawComparator();
+    byte[] first = bytesOfUnchecked(new SliceTimeKey().set("s", 5, 0, 900_000));
+    byte[] second = bytesOfUnchecked(new SliceTimeKey().set("s", 5, 1, 0));
+    assertTrue(sort.compare(first, 0, first.length, second, 0, second.length) < 0);
+  }
+
+  private static byte[] bytesOfUnchecked(SliceTimeKey k) {
+    try {
+      return bytesOf(k);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
   void partitionerSendsEverySliceToOneReducerWhateverTheTime() {
     SliceTimeKey.SlicePartitioner p = new SliceTimeKey.SlicePartitioner();
     for (String slice : List.of("a", "device-17", "zz")) {
-      int first = p.getPartition(new SliceTimeKey().set(slice, 0, "f", 0), null, 7);
+      int first = p.getPartition(new SliceTimeKey().set(slice, 0, 0, 0), null, 7);
       for (long time = 1; time < 50; time += 7) {
-        assertEquals(first, p.getPartition(new SliceTimeKey().set(slice, time * 60_000, "g", time), null, 7));
+        assertEquals(first, p.getPartition(new SliceTimeKey().set(slice, time * 60_000, 1, time), null, 7));
       }
     }
   }
