@@ -248,7 +248,6 @@ public final class PrepareJob extends Configured implements Tool, Callable<Integ
     return out;
   }
 
-  /** The data spec the job was configured with. */
   /**
    * The rank of input file {@code file} in file order (the order of --input, a directory's files by name), which
    * breaks ties between rows of the same slice and time. Without the list (a mapper run outside this job, as in
@@ -266,6 +265,7 @@ public final class PrepareJob extends Configured implements Tool, Callable<Integ
     return rank;
   }
 
+  /** The data spec the job was configured with. */
   static DataSpec dataSpec(Configuration conf) {
     try {
       return DataSpec.parseFrom(Base64.getDecoder().decode(conf.get(SPEC)));
