@@ -93,12 +93,14 @@ public final class ScoreFormat {
 
     /** Appends the TSV row of one window (without the newline): slice_id, window, score, threshold, is_anomaly. */
     public StringBuilder tsv(ScoreResult r, StringBuilder sb) {
-      sb.append(r.seriesId()).append('\t');
+      tsvField(r.seriesId(), sb);
+      sb.append('\t');
       if (r.givenId() == null) {
         start(r.startMs());
-        sb.append(r.seriesId()).append('@').append(start);
+        tsvField(r.seriesId(), sb);
+        sb.append('@').append(start);
       } else {
-        sb.append(r.givenId());
+        tsvField(r.givenId(), sb);
       }
       return sb.append('\t').append(num(r.score())).append('\t').append(thresholdText(r.threshold())).append('\t')
           .append(r.isAnomaly());
@@ -109,7 +111,8 @@ public final class ScoreFormat {
      * windows, anomalous_windows.
      */
     public StringBuilder tsv(SliceScore s, StringBuilder sb) {
-      return sb.append(s.sliceId()).append('\t').append(num(s.score())).append('\t')
+      tsvField(s.sliceId(), sb);
+      return sb.append('\t').append(num(s.score())).append('\t')
           .append(thresholdText(s.threshold())).append('\t').append(s.isAnomaly()).append('\t').append(s.windows())
           .append('\t').append(s.anomalousWindows());
     }
@@ -178,6 +181,32 @@ public final class ScoreFormat {
       return "null";
     }
     return Double.toString(v).replace("E", "e");
+  }
+
+  /**
+   * Appends {@code s} as a TSV field: a tab, newline, carriage return or backslash in an id is written as a
+   * backslash and t, n, r or a second backslash (as Hive and MySQL read them), so a row keeps its fields.
+   */
+  static void tsvField(String s, StringBuilder sb) {
+    boolean plain = true;
+    for (int i = 0; i < s.length() && plain; i++) {
+      char c = s.charAt(i);
+      plain = c != '\t' && c != '\n' && c != '\r' && c != '\\';
+    }
+    if (plain) {
+      sb.append(s);
+      return;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '\t': sb.append("\\t"); break;
+        case '\n': sb.append("\\n"); break;
+        case '\r': sb.append("\\r"); break;
+        case '\\': sb.append("\\\\"); break;
+        default: sb.append(c);
+      }
+    }
   }
 
   /** A JSON string literal with the required escapes. */

@@ -53,6 +53,17 @@ class ScoreFormatTest {
   }
 
   @Test
+  void tsvIdsKeepTheirRowInOneLineOfFiveFields() {
+    ScoreFormat.Lines lines = new ScoreFormat.Lines(true, null);
+    ScoreResult r = new ScoreResult(null, "a\tb\nc\\d\re", 0, 0.5, 0.25, true, null, null);
+    String row = tsv(lines, r);
+    assertEquals("a\\tb\\nc\\\\d\\re\ta\\tb\\nc\\\\d\\re@1970-01-01T00:00:00Z\t0.5\t0.25\ttrue", row);
+    assertEquals(5, row.split("\t", -1).length);
+    SliceScore s = new SliceScore("x\ty", 0.5, 0.25, true, 3, 1, 0);
+    assertEquals("x\\ty\t0.5\t0.25\ttrue\t3\t1", lines.tsv(s, new StringBuilder()).toString());
+  }
+
+  @Test
   void windowStartIsWhatInstantPrints() {
     ScoreFormat.Lines lines = new ScoreFormat.Lines(true, null);
     java.util.SplittableRandom rnd = new java.util.SplittableRandom(7);
