@@ -51,6 +51,13 @@ case "$cmd" in
       exit 0
     fi
     uri="http://127.0.0.1:$port"
+    # A server this script did not start here (another checkout's, or one whose data was deleted) would answer
+    # the health check below in place of ours: refuse, rather than hand out another server's registry.
+    if curl -sf "$uri/health" > /dev/null 2>&1; then
+      echo "mlflow-server.sh: $uri already answers, but not from a server started here (no live pid in" \
+        "$(pidfile)); stop that server or use --port (quickstart: TSAD_MLFLOW_PORT)" >&2
+      exit 1
+    fi
     # setsid: the server and its gunicorn/uvicorn workers form one process group that stop can end.
     setsid "$venv/bin/mlflow" server --backend-store-uri "sqlite:///$data/mlflow.db" \
       --artifacts-destination "$data/mlartifacts" --host 127.0.0.1 --port "$port" --workers 1 \

@@ -75,6 +75,20 @@ public final class MlflowServer implements BeforeAllCallback {
       }
     }
 
+    /**
+     * Runs the script's start on this server's port with another data directory, as a second checkout would;
+     * returns its exit code and output.
+     */
+    public String startElsewhereOnThisPort(Path otherData) throws IOException, InterruptedException {
+      Process p = new ProcessBuilder(List.of("bash", root.resolve("scripts/mlflow-server.sh").toString(), "start",
+          "--port", Integer.toString(port), "--data", otherData.toString())).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!p.waitFor(120, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+      }
+      return "exit " + p.exitValue() + ": " + out;
+    }
+
     private void run(String cmd) throws IOException, InterruptedException {
       Path log = data.resolve("script-" + cmd + ".log");
       Process p = new ProcessBuilder(List.of("bash", root.resolve("scripts/mlflow-server.sh").toString(), cmd,

@@ -251,6 +251,18 @@ class RegistryTest {
         down.getMessage());
   }
 
+  @Test
+  void aSecondCheckoutDoesNotTakeAnotherServerOnItsPortForItsOwn() throws Exception {
+    Path other = Files.createTempDirectory("tsad-mlflow-other");
+    String out = MlflowServer.get().startElsewhereOnThisPort(other);
+    assertTrue(out.startsWith("exit 1: ") && out.contains("already answers, but not from a server started here"),
+        out);
+    assertFalse(Files.exists(other.resolve("mlflow-server.pid")), "nothing started, nothing to stop");
+    JsonObject exp = rest().get("experiments/get-by-name", Map.of("experiment_name", "Default"))
+        .getAsJsonObject("experiment");
+    assertEquals("0", exp.get("experiment_id").getAsString(), "the server that holds the port still answers");
+  }
+
   private static JsonObject searchAll() {
     JsonObject body = new JsonObject();
     com.google.gson.JsonArray ids = new com.google.gson.JsonArray();
