@@ -34,8 +34,9 @@ public record Series(String id, long[] timesMs, float[] values, int features) {
   }
 
   /**
-   * Reads a series back from its serialized record (parsed from the buffer without copying it), checking that its timestamps increase and
-   * its values fill steps x features; a record that fails either is an {@link IllegalArgumentException}.
+   * Reads a series back from its serialized record (parsed from the buffer without copying it), checking that its
+   * timestamps increase and its values fill steps x features; a record that fails either is an
+   * {@link IllegalArgumentException}.
    */
   public static Series fromProto(ByteBuffer bytes) throws InvalidProtocolBufferException {
     SeriesRecord r = SeriesRecord.parseFrom(bytes);

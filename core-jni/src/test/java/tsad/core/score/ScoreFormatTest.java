@@ -41,8 +41,9 @@ class ScoreFormatTest {
     ScoreResult given = new ScoreResult(derived.id(), "dev\"1", 1_767_225_600_000L, 0.25, 0.1, true, null, null);
     assertEquals("dev\"1@2026-01-01T00:00:00Z", derived.id());
     assertEquals(render(lines, given), render(lines, derived));
-    assertEquals("{\"slice_id\":\"dev\\\"1\",\"window\":\"dev\\\"1@2026-01-01T00:00:00Z\",\"start\":\"2026-01-01T00:00:00Z\","
-        + "\"score\":0.25,\"threshold\":0.1,\"is_anomaly\":true,\"model\":\"m\"}", render(lines, derived));
+    assertEquals("{\"slice_id\":\"dev\\\"1\",\"window\":\"dev\\\"1@2026-01-01T00:00:00Z\","
+        + "\"start\":\"2026-01-01T00:00:00Z\",\"score\":0.25,\"threshold\":0.1,\"is_anomaly\":true,\"model\":\"m\"}",
+        render(lines, derived));
     SliceScore s = new SliceScore("dev\"1", 0.25, 0.1, true, 49, 2, 1_767_225_660_000L);
     assertEquals("{\"slice_id\":\"dev\\\"1\",\"score\":0.25,\"threshold\":0.1,\"is_anomaly\":true,\"model\":\"m\","
         + "\"windows\":49,\"anomalous_windows\":2,\"worst_start\":\"2026-01-01T00:01:00Z\"}",
