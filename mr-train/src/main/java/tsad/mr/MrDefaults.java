@@ -18,6 +18,20 @@ final class MrDefaults {
     }
     if ("local".equals(conf.get("mapreduce.framework.name", "local"))) {
       shareLocalHeap(conf);
+      inProcessLocalFiles(conf);
+    }
+  }
+
+  /**
+   * The local job runner's files through {@link NioLocalFileSystem}, which does in this JVM what Hadoop without
+   * its native library forks a process for; unless the user or a site file chose a local file system. Only for
+   * the local runner: a cluster's own processes (application master, node managers) would not find the class.
+   * It takes effect if no {@code file:} file system was cached in this JVM before (Hadoop's cache keeps the first).
+   */
+  static void inProcessLocalFiles(Configuration conf) {
+    String fs = "fs.file.impl";
+    if (!org.apache.hadoop.util.NativeCodeLoader.isNativeCodeLoaded() && unset(conf, fs)) {
+      conf.set(fs, NioLocalFileSystem.class.getName());
     }
   }
 
