@@ -2,14 +2,14 @@ package tsad.mr;
 
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.conf.Configured;
+import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.NullWritable;
@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import tsad.cli.RegistryMixin;
+import tsad.core.bundle.ModelBundle;
 import tsad.core.data.DataException;
 import tsad.core.model.TorchRuntime;
 import tsad.core.score.ScoreLines;
@@ -40,7 +41,7 @@ import tsad.registry.ModelResolver;
         + "slice_id, score, threshold, is_anomaly, model, version per slice or window. Hadoop generic options go first.")
 public final class ScoreJob extends Configured implements Tool, Callable<Integer> {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ScoreJob.class);
-  static final String CACHE_PREFIX = "tsad-model.";
+  static final String CACHE_NAME = "tsad-model.pb";
   static final String MODEL = "tsad.model.uri";
   static final String MODEL_NAME = "tsad.model.name";
   static final String MODEL_VERSION = "tsad.model.version";
@@ -121,18 +122,21 @@ public final class ScoreJob extends Configured implements Tool, Callable<Integer
     conf.set(PER, per.name());
     Job job = Job.getInstance(conf, "tsad score " + model);
     job.setJarByClass(ScoreJob.class);
-    // The bundle goes to the default file system once (content-addressed), then to every task by the cache.
+    // The bundle goes to the default file system once (content-addressed), packed in one file, then to every task
+    // by the cache: one localisation per node, not one per bundle file.
     FileSystem fs = FileSystem.get(conf);
-    Path shipped = new Path(conf.get("hadoop.tmp.dir"), "tsad-models/" + m.bundle().contentHash());
-    try (Stream<java.nio.file.Path> files = Files.list(m.dir())) {
-      for (java.nio.file.Path f : files.filter(Files::isRegularFile).toList()) {
-        Path target = new Path(shipped, f.getFileName().toString());
-        if (!fs.exists(target)) {
-          fs.copyFromLocalFile(new Path(f.toUri()), target);
-        }
-        job.addCacheFile(new URI(fs.makeQualified(target).toUri() + "#" + CACHE_PREFIX + f.getFileName()));
+    Path shipped = new Path(conf.get("hadoop.tmp.dir"), "tsad-models/" + m.bundle().contentHash() + ".pb");
+    if (!fs.exists(shipped)) {
+      Path part = new Path(shipped.getParent(), "." + shipped.getName() + "." + UUID.randomUUID());
+      try (FSDataOutputStream o = fs.create(part, false)) {
+        ModelBundle.pack(m.dir()).writeTo(o);
+      }
+      // Another job may have shipped the same bundle meanwhile: its file has the same content.
+      if (!fs.rename(part, shipped)) {
+        fs.delete(part, false);
       }
     }
+    job.addCacheFile(new URI(fs.makeQualified(shipped).toUri() + "#" + CACHE_NAME));
     job.setInputFormatClass(RecordBatchInputFormat.class);
     FileInputFormat.addInputPath(job, new Path(in, "part-r-*"));
     job.setMapperClass(ScoreMapper.class);

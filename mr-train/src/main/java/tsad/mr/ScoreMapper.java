@@ -1,14 +1,11 @@
 package tsad.mr;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.LongWritable;
@@ -24,6 +21,7 @@ import tsad.core.score.ScoreLines;
 import tsad.core.score.ScoreResult;
 import tsad.core.score.Scorer;
 import tsad.core.window.Window;
+import tsad.proto.BundlePack;
 import tsad.proto.WindowMode;
 
 /**
@@ -56,24 +54,7 @@ public class ScoreMapper extends Mapper<LongWritable, RecordBatch, NullWritable,
     startNanos = System.nanoTime();
     Configuration conf = ctx.getConfiguration();
     TorchRuntime.threads(conf.getInt(ScoreJob.THREADS, 1));
-    Map<String, URI> files = new HashMap<>();
-    for (URI u : ctx.getCacheFiles()) {
-      if (u.getFragment() != null && u.getFragment().startsWith(ScoreJob.CACHE_PREFIX)) {
-        files.put(u.getFragment().substring(ScoreJob.CACHE_PREFIX.length()), u);
-      }
-    }
-    ModelBundle bundle = ModelBundle.load("distributed cache (" + conf.get(ScoreJob.MODEL) + ")", name -> {
-      URI u = files.get(name);
-      if (u == null) {
-        throw new java.nio.file.NoSuchFileException(name);
-      }
-      Path p = new Path(u.getScheme() == null ? u.getPath() : u.getScheme() + "://" + (u.getAuthority() == null ? ""
-          : u.getAuthority()) + u.getPath());
-      try (InputStream in = p.getFileSystem(conf).open(p); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
-        in.transferTo(out);
-        return out.toByteArray();
-      }
-    });
+    ModelBundle bundle = ModelBundle.load("distributed cache (" + conf.get(ScoreJob.MODEL) + ")", shipped(ctx));
     scorer = bundle.newScorer();
     ctx.getCounter(COUNTERS, "model load ms").increment((System.nanoTime() - startNanos) / 1_000_000);
     rejected = ctx.getCounter(COUNTERS, "rejected");
@@ -87,6 +68,23 @@ public class ScoreMapper extends Mapper<LongWritable, RecordBatch, NullWritable,
         bundle.dataSpec().getMode() == WindowMode.WINDOW,
         bundle.dataSpec().getFeatureColumnsList().toArray(new String[0]), extra);
     quarantine = quarantine(ctx);
+  }
+
+  /** The bundle the job shipped through the distributed cache (its one cache file), read through Hadoop. */
+  private static BundlePack shipped(Context ctx) throws IOException {
+    Configuration conf = ctx.getConfiguration();
+    URI[] cached = ctx.getCacheFiles();
+    for (URI u : cached == null ? new URI[0] : cached) {
+      if (ScoreJob.CACHE_NAME.equals(u.getFragment())) {
+        Path p = new Path(u.getScheme() == null ? u.getPath() : u.getScheme() + "://" + (u.getAuthority() == null ? ""
+            : u.getAuthority()) + u.getPath());
+        try (InputStream in = p.getFileSystem(conf).open(p)) {
+          return BundlePack.parseFrom(in);
+        }
+      }
+    }
+    throw new IOException("the job shipped no model: no cache file named #" + ScoreJob.CACHE_NAME + " (submit it with "
+        + "tsad score --mapreduce)");
   }
 
   @Override

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.apache.hadoop.io.BytesWritable;
 import org.apache.hadoop.io.LongWritable;
 import org.apache.hadoop.io.NullWritable;
@@ -99,11 +98,11 @@ class ScoreMrUnitTest {
     d.getConfiguration().set(ScoreJob.MODEL, model.toString());
     d.getConfiguration().setInt(ScoreJob.BATCH, 5);
     d.getConfiguration().set(ScoreJob.PER, per.name());
-    try (Stream<Path> files = Files.list(model)) {
-      for (Path f : files.toList()) {
-        d.withCacheFile(URI.create(f.toUri() + "#" + ScoreJob.CACHE_PREFIX + f.getFileName()));
-      }
+    Path pack = model.resolveSibling("model-pack.pb");
+    if (!Files.exists(pack)) {
+      Files.write(pack, ModelBundle.pack(model).toByteArray());
     }
+    d.withCacheFile(URI.create(pack.toUri() + "#" + ScoreJob.CACHE_NAME));
     RecordBatch records = new RecordBatch();
     long ordinal = 0;
     for (Series s : series) {

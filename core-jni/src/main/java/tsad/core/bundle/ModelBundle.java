@@ -1,5 +1,6 @@
 package tsad.core.bundle;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import java.io.IOException;
@@ -20,6 +21,7 @@ import tsad.core.scale.Scaler;
 import tsad.core.score.Scorer;
 import tsad.proto.BundleFile;
 import tsad.proto.BundleManifest;
+import tsad.proto.BundlePack;
 import tsad.proto.BundleView;
 import tsad.proto.DataSpec;
 import tsad.proto.ModelSpec;
@@ -112,6 +114,32 @@ public final class ModelBundle {
       throw new BundleException("model bundle " + dir + " does not exist or is not a directory");
     }
     return load(dir.toString(), name -> Files.readAllBytes(dir.resolve(name)));
+  }
+
+  /** The manifest and every file it lists of the bundle directory {@code dir}, in one record for shipping. */
+  public static BundlePack pack(Path dir) {
+    ModelBundle b = load(dir);
+    BundlePack.Builder p = BundlePack.newBuilder();
+    try {
+      p.putFiles(MANIFEST, ByteString.copyFrom(Files.readAllBytes(dir.resolve(MANIFEST))));
+      for (BundleFile f : b.manifest().getFilesList()) {
+        p.putFiles(f.getName(), ByteString.copyFrom(Files.readAllBytes(dir.resolve(f.getName()))));
+      }
+    } catch (IOException e) {
+      throw new BundleException("cannot read model bundle " + dir + ": " + e.getMessage());
+    }
+    return p.build();
+  }
+
+  /** Loads and verifies a bundle shipped as a {@link #pack}; {@code location} names it in messages. */
+  public static ModelBundle load(String location, BundlePack pack) {
+    return load(location, name -> {
+      ByteString b = pack.getFilesMap().get(name);
+      if (b == null) {
+        throw new NoSuchFileException(name);
+      }
+      return b.toByteArray();
+    });
   }
 
   /** Loads and verifies a bundle from any file source; {@code location} names it in messages. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.ByteString;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +30,7 @@ import tsad.core.window.Window;
 import tsad.core.window.WindowSpec;
 import tsad.proto.Architecture;
 import tsad.proto.BundleManifest;
+import tsad.proto.BundlePack;
 import tsad.proto.LengthPolicy;
 import tsad.proto.ModelSpec;
 import tsad.proto.WindowMode;
@@ -98,6 +100,24 @@ class ModelBundleTest {
       ModelBundle again = ModelBundle.write(copy, m, b.dataSpec(), b.scaler(), b.threshold(), b.provenance());
       assertArrayEquals(direct.scores(data, 64), again.newScorer().scores(data, 64), 0.0);
     }
+  }
+
+  @Test
+  void aPackedBundleLoadsAsTheSameModelAndATamperedPackIsRefused() {
+    BundlePack pack = ModelBundle.pack(bundleDir);
+    assertEquals(List.of("manifest.pb", "model.pt", "provenance.pb", "scaler.pb", "threshold.pb"),
+        pack.getFilesMap().keySet().stream().sorted().toList(), "the manifest and the files it lists");
+    ModelBundle b = ModelBundle.load("pack", pack);
+    assertEquals(ModelBundle.load(bundleDir).contentHash(), b.contentHash());
+    assertArrayEquals(inMemoryScores, b.newScorer().scores(data, 64), 0.0);
+    byte[] w = pack.getFilesOrThrow("model.pt").toByteArray();
+    w[w.length / 2] ^= 1;
+    BundlePack tampered = pack.toBuilder().putFiles("model.pt", ByteString.copyFrom(w)).build();
+    BundleException e = assertThrows(BundleException.class, () -> ModelBundle.load("pack", tampered));
+    assertTrue(e.getMessage().contains("model.pt does not match its sha256"), e.getMessage());
+    BundlePack partial = pack.toBuilder().removeFiles("scaler.pb").build();
+    e = assertThrows(BundleException.class, () -> ModelBundle.load("pack", partial));
+    assertTrue(e.getMessage().contains("incomplete") && e.getMessage().contains("scaler.pb"), e.getMessage());
   }
 
   @Test
