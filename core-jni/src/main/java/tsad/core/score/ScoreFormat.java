@@ -54,12 +54,12 @@ public final class ScoreFormat {
         }
         sb.append(",\"start\":\"").append(start).append('"');
       }
-      sb.append(",\"score\":").append(num(r.score())).append(",\"threshold\":").append(thresholdText(r.threshold()))
+      num(r.score(), sb.append(",\"score\":")).append(",\"threshold\":").append(thresholdText(r.threshold()))
           .append(",\"is_anomaly\":").append(r.isAnomaly()).append(extras);
       if (r.stepErrors() != null) {
         sb.append(",\"step_errors\":[");
         for (int i = 0; i < r.stepErrors().length; i++) {
-          sb.append(i > 0 ? "," : "").append(num(r.stepErrors()[i]));
+          num(r.stepErrors()[i], sb.append(i > 0 ? "," : ""));
         }
         sb.append(']');
       }
@@ -69,7 +69,7 @@ public final class ScoreFormat {
           String name = featureNames != null && i < featureNames.length ? featureNames[i] : "f" + i;
           sb.append(i > 0 ? "," : "");
           quote(name, sb);
-          sb.append(':').append(num(r.featureShare()[i]));
+          num(r.featureShare()[i], sb.append(':'));
         }
         sb.append('}');
       }
@@ -82,7 +82,7 @@ public final class ScoreFormat {
      * with the highest score).
      */
     public StringBuilder render(SliceScore s, StringBuilder sb) {
-      sb.append("{\"slice_id\":").append(quoted(s.sliceId())).append(",\"score\":").append(num(s.score()))
+      num(s.score(), sb.append("{\"slice_id\":").append(quoted(s.sliceId())).append(",\"score\":"))
           .append(",\"threshold\":").append(thresholdText(s.threshold())).append(",\"is_anomaly\":")
           .append(s.isAnomaly()).append(extras)
           .append(",\"windows\":").append(s.windows()).append(",\"anomalous_windows\":").append(s.anomalousWindows())
@@ -102,7 +102,7 @@ public final class ScoreFormat {
       } else {
         tsvField(r.givenId(), sb);
       }
-      return sb.append('\t').append(num(r.score())).append('\t').append(thresholdText(r.threshold())).append('\t')
+      return num(r.score(), sb.append('\t')).append('\t').append(thresholdText(r.threshold())).append('\t')
           .append(r.isAnomaly());
     }
 
@@ -112,7 +112,7 @@ public final class ScoreFormat {
      */
     public StringBuilder tsv(SliceScore s, StringBuilder sb) {
       tsvField(s.sliceId(), sb);
-      return sb.append('\t').append(num(s.score())).append('\t')
+      return num(s.score(), sb.append('\t')).append('\t')
           .append(thresholdText(s.threshold())).append('\t').append(s.isAnomaly()).append('\t').append(s.windows())
           .append('\t').append(s.anomalousWindows());
     }
@@ -177,10 +177,29 @@ public final class ScoreFormat {
 
   /** A JSON number; the shortest text that reads back to the same double. */
   static String num(double v) {
+    return num(v, new StringBuilder(24)).toString();
+  }
+
+  /**
+   * Appends {@link #num(double)}'s text without making a String of it first (a line per window has one); returns
+   * {@code sb}.
+   */
+  static StringBuilder num(double v, StringBuilder sb) {
     if (Double.isNaN(v) || Double.isInfinite(v)) {
-      return "null";
+      return sb.append("null");
     }
-    return Double.toString(v).replace("E", "e");
+    int at = sb.length();
+    sb.append(v); // Double.toString's digits
+    double a = Math.abs(v);
+    if (a != 0 && (a < 1e-3 || a >= 1e7)) { // the only magnitudes Java writes with an exponent
+      for (int i = sb.length() - 1; i > at; i--) {
+        if (sb.charAt(i) == 'E') {
+          sb.setCharAt(i, 'e');
+          break;
+        }
+      }
+    }
+    return sb;
   }
 
   /**

@@ -65,6 +65,23 @@ class ScoreFormatTest {
   }
 
   @Test
+  void numbersAreJavasShortestTextWithALowerCaseExponent() {
+    java.util.Random r = new java.util.Random(7);
+    double[] edge = {0.0, -0.0, 1e-3, Math.nextDown(1e-3), 1e7, Math.nextDown(1e7), -1e7, Double.MIN_VALUE,
+        Double.MAX_VALUE, 1.0E-300, 123.456, -2.5e-8, (double) 0.0959368646f, (double) Float.MAX_VALUE};
+    StringBuilder sb = new StringBuilder("prefix E ");
+    for (int i = 0; i < 200_000 + edge.length; i++) {
+      double v = i < edge.length ? edge[i] : i % 2 == 0 ? Double.longBitsToDouble(r.nextLong())
+          : (double) (float) (r.nextGaussian() * Math.pow(10, r.nextInt(24) - 12));
+      String expected = Double.isNaN(v) || Double.isInfinite(v) ? "null" : Double.toString(v).replace("E", "e");
+      assertEquals(expected, ScoreFormat.num(v), "num(" + v + ")");
+      sb.setLength(9);
+      assertEquals("prefix E " + expected, ScoreFormat.num(v, sb).toString(), "appended after other text");
+    }
+    assertEquals("null", ScoreFormat.num(Double.POSITIVE_INFINITY));
+  }
+
+  @Test
   void windowStartIsWhatInstantPrints() {
     ScoreFormat.Lines lines = new ScoreFormat.Lines(true, null);
     java.util.SplittableRandom rnd = new java.util.SplittableRandom(7);
