@@ -6,8 +6,8 @@
 #    --model) on the same number of cores, in the same run, for the dense and cnn models (ARCHS="dense cnn lstm"
 #    adds the lstm: slow at STRIDE=1, use STRIDE=16), writing a line per slice and per window (PERS=), at each
 #    input size in SCORE_ROWS, and with two sizes or more the marginal rate and the fixed cost of a job; each
-#    job and each forward measurement is run REPEAT times (default 3) and the fastest run is kept; FORMAT=tsv
-#    writes TSV rows instead of JSON lines;
+#    job runs REPEAT times (default 3), each time right after a forward measurement, and the median of those
+#    pairs by their ratio is kept; FORMAT=tsv writes TSV rows instead of JSON lines;
 #  - memory: every job runs in a JVM capped at -Xmx1g; in local mode all tasks run inside it, so no task had
 #    more than 1 GB of heap.
 # Usage: [STAGES="prepare score"] [ARCHS="dense cnn"] [PERS="slice window"] [STRIDE=1] [SCORE_ROWS="10000000 40000000"]
@@ -83,34 +83,28 @@ for arch in ${ARCHS:-dense cnn}; do
   [[ -f "$model/manifest.pb" ]] || "$tsad" train --input "$out/data-${rows_list[0]}/train.csv" --model-out "$model" \
     --arch "$arch" --mode window --window 64 --stride "$stride" --epochs 2 --quiet --threads 1 > /dev/null 2>&1
   for cores in 1 2; do
-    # Best of REPEAT, like the jobs: on a shared machine the fastest run is the one least disturbed.
-    forward=0
-    for ((i = 0; i < repeat; i++)); do
-      f=$("$tsad" bench --model "$model" --threads $cores --score-batches 256 --seconds 3 2>/dev/null \
-        | grep java-forward | sed 's/.*"windows_per_s":\([0-9.]*\).*/\1/')
-      forward=$(awk -v a="$forward" -v b="$f" 'BEGIN { print (b > a ? b : a) }')
-    done
     for per in ${PERS:-slice window}; do
       label=$per
       [[ "$format" == jsonl ]] || label="$per ($format)"
       points=()
       for big in "${score_rows[@]}"; do
-        best=""
+        runs=()
         for ((i = 0; i < repeat; i++)); do
+          # Each job is paired with a forward measurement taken right before it: this shared machine's speed drifts
+          # for minutes at a time, and a ratio holds only between measurements made under the same conditions.
+          f=$("$tsad" bench --model "$model" --threads $cores --score-batches 256 --seconds 3 2>/dev/null \
+            | grep java-forward | sed 's/.*"windows_per_s":\([0-9.]*\).*/\1/')
           rm -rf "$out/scores-$arch"
           timed "$tsad" score --mapreduce -D mapreduce.local.map.tasks.maximum=$cores --model "$model" \
             --input "$out/series-$big" --output "$out/scores-$arch" --batch-size 256 --threads 1 --per "$per" \
             --format "$format"
-          if [[ -z "$best" ]] || awk -v a="$wall" -v b="$best" 'BEGIN { exit !(a < b) }'; then
-            best=$wall
-            windows=$(sed -n 's/^scored [0-9]* slices (\([0-9]*\) windows).*/\1/p' "$out/last.out")
-            task_ms=$(sed -n 's/.*score tasks: \([0-9]*\) ms in all.*/\1/p' "$out/last.err")
-            best_rss=$rss
-          fi
+          windows=$(sed -n 's/^scored [0-9]* slices (\([0-9]*\) windows).*/\1/p' "$out/last.out")
+          task_ms=$(sed -n 's/.*score tasks: \([0-9]*\) ms in all.*/\1/p' "$out/last.err")
+          runs+=("$(awk -v n="$windows" -v w="$wall" -v f="$f" 'BEGIN { printf "%.6f", n / w / f }') $wall $task_ms $f $rss")
         done
-        wall=$best
-        rss=$best_rss
-        points+=("$windows:$wall")
+        # The median pair by its job / forward ratio.
+        read -r _ wall task_ms forward rss <<< "$(printf '%s\n' "${runs[@]}" | sort -n | sed -n "$(((repeat + 1) / 2))p")"
+        points+=("$windows:$wall:$forward")
         # In-task: the tasks' own time (summed over tasks) spread over the slots that ran them.
         awk -v a="$arch" -v p="$label" -v c="$cores" -v n="$windows" -v w="$wall" -v t="$task_ms" -v f="$forward" \
           -v m="$rss" 'BEGIN { job = n / w; task = n / (t / 1000 / c);
@@ -118,9 +112,10 @@ for arch in ${ARCHS:-dense cnn}; do
             job / f, task / f, m }'
       done
       if [[ ${#points[@]} -ge 2 ]]; then
-        awk -v a="$arch" -v p="$label" -v c="$cores" -v f="$forward" -v first="${points[0]}" -v last="${points[-1]}" \
+        # Against the mean of the two pairs' forward measurements.
+        awk -v a="$arch" -v p="$label" -v c="$cores" -v first="${points[0]}" -v last="${points[-1]}" \
           'BEGIN { split(first, x, ":"); split(last, y, ":"); rate = (y[1] - x[1]) / (y[2] - x[2]);
-          fixed = x[2] - x[1] / rate;
+          fixed = x[2] - x[1] / rate; f = (x[3] + y[3]) / 2;
           printf "| %s | %s | %d | marginal | %.1f s fixed | %.0f | | %.0f | %.3f | | |\n", a, p, c, fixed, rate, f,
             rate / f }'
       fi
