@@ -100,10 +100,12 @@ for arch in ${ARCHS:-dense cnn}; do
             --format "$format"
           windows=$(sed -n 's/^scored [0-9]* slices (\([0-9]*\) windows).*/\1/p' "$out/last.out")
           task_ms=$(sed -n 's/.*score tasks: \([0-9]*\) ms in all.*/\1/p' "$out/last.err")
-          runs+=("$(awk -v n="$windows" -v w="$wall" -v f="$f" 'BEGIN { printf "%.6f", n / w / f }') $wall $task_ms $f $rss")
+          ratio=$(awk -v n="$windows" -v w="$wall" -v f="$f" 'BEGIN { printf "%.6f", n / w / f }')
+          runs+=("$ratio $wall $task_ms $f $rss")
         done
         # The median pair by its job / forward ratio.
-        read -r _ wall task_ms forward rss <<< "$(printf '%s\n' "${runs[@]}" | sort -n | sed -n "$(((repeat + 1) / 2))p")"
+        median=$(printf '%s\n' "${runs[@]}" | sort -n | sed -n "$(((repeat + 1) / 2))p")
+        read -r _ wall task_ms forward rss <<< "$median"
         points+=("$windows:$wall:$forward")
         # In-task: the tasks' own time (summed over tasks) spread over the slots that ran them.
         awk -v a="$arch" -v p="$label" -v c="$cores" -v n="$windows" -v w="$wall" -v t="$task_ms" -v f="$forward" \
