@@ -23,7 +23,6 @@ import org.apache.hadoop.mapreduce.Counter;
 import org.apache.hadoop.mapreduce.CounterGroup;
 import org.apache.hadoop.mapreduce.Job;
 import org.apache.hadoop.mapreduce.lib.input.FileInputFormat;
-import org.apache.hadoop.mapreduce.lib.input.TextInputFormat;
 import org.apache.hadoop.mapreduce.lib.output.MultipleOutputs;
 import org.apache.hadoop.mapreduce.lib.output.SequenceFileOutputFormat;
 import org.apache.hadoop.mapreduce.lib.output.TextOutputFormat;
@@ -120,7 +119,7 @@ public final class PrepareJob extends Configured implements Tool, Callable<Integ
 
     Job job = Job.getInstance(conf, "tsad prepare " + String.join(",", input));
     job.setJarByClass(PrepareJob.class);
-    job.setInputFormatClass(TextInputFormat.class);
+    job.setInputFormatClass(LineBatchInputFormat.class);
     for (Path f : files) {
       FileInputFormat.addInputPath(job, f);
     }

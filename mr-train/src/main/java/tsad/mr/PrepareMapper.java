@@ -2,7 +2,6 @@ package tsad.mr;
 
 import java.io.IOException;
 import org.apache.hadoop.io.LongWritable;
-import org.apache.hadoop.io.Text;
 import org.apache.hadoop.mapreduce.Mapper;
 import org.apache.hadoop.mapreduce.lib.input.FileSplit;
 import tsad.core.data.CsvRowParser;
@@ -11,8 +10,11 @@ import tsad.core.data.RejectSink;
 import tsad.core.window.Inputs;
 import tsad.proto.DataSpec;
 
-/** Parses CSV lines with the one CSV row parser; good rows go to the secondary sort, bad ones to quarantine. */
-public class PrepareMapper extends Mapper<LongWritable, Text, SliceTimeKey, RowWritable> {
+/**
+ * Parses CSV lines (in batches, {@link LineBatchInputFormat}) with the one CSV row parser; good rows go to the
+ * secondary sort, bad ones to quarantine.
+ */
+public class PrepareMapper extends Mapper<LongWritable, LineBatch, SliceTimeKey, RowWritable> {
   private final SliceTimeKey key = new SliceTimeKey();
   private final RowWritable row = new RowWritable();
   private CsvRowParser parser;
@@ -34,14 +36,19 @@ public class PrepareMapper extends Mapper<LongWritable, Text, SliceTimeKey, RowW
   }
 
   @Override
-  protected void map(LongWritable offset, Text value, Context ctx) throws IOException, InterruptedException {
-    String line = value.toString();
-    if (offset.get() == 0 && (line.equals(header) || line.equals("\uFEFF" + header))) {
+  protected void map(LongWritable ordinal, LineBatch lines, Context ctx) throws IOException, InterruptedException {
+    for (int i = 0; i < lines.size(); i++) {
+      line(lines.offset(i), lines.line(i), ctx);
+    }
+  }
+
+  private void line(long offset, String line, Context ctx) throws IOException, InterruptedException {
+    if (offset == 0 && (line.equals(header) || line.equals("\uFEFF" + header))) {
       return; // each file's header row
     }
-    CsvRowParser.Row r = parser.parse(line, offset.get(), report);
+    CsvRowParser.Row r = parser.parse(line, offset, report);
     if (r != null) {
-      ctx.write(key.set(r.sliceId(), r.timeMs(), fileRank, offset.get()), row.set(r.timeMs(), r.values()));
+      ctx.write(key.set(r.sliceId(), r.timeMs(), fileRank, offset), row.set(r.timeMs(), r.values()));
     }
   }
 

@@ -68,8 +68,11 @@ class PrepareMrUnitTest {
     conf.setBoolean(PrepareJob.STRICT, false);
   }
 
-  static Text line(String s) {
-    return new Text(s);
+  /** One CSV line at byte {@code offset} of its file, as the input format hands it on (a batch of one). */
+  static LineBatch line(long offset, String s) {
+    LineBatch b = new LineBatch();
+    b.add(offset, new Text(s));
+    return b;
   }
 
   static String t(int minute) {
@@ -79,13 +82,13 @@ class PrepareMrUnitTest {
   @Test
   void mapperKeysRowsBySliceAndTimeAndQuarantinesBadRows() throws IOException {
     Mapper m = new Mapper();
-    MapDriver<LongWritable, Text, SliceTimeKey, RowWritable> d = MapDriver.newMapDriver(m);
+    MapDriver<LongWritable, LineBatch, SliceTimeKey, RowWritable> d = MapDriver.newMapDriver(m);
     configure(d.getConfiguration());
-    d.withInput(new LongWritable(0), line(HEADER))
-        .withInput(new LongWritable(20), line("a," + t(2) + ",1.5"))
-        .withInput(new LongWritable(45), line("a," + t(1) + ",NaN"))
-        .withInput(new LongWritable(70), line("only-two,fields"))
-        .withInput(new LongWritable(90), line("b,not-a-time,3"));
+    d.withInput(new LongWritable(0), line(0, HEADER))
+        .withInput(new LongWritable(20), line(20, "a," + t(2) + ",1.5"))
+        .withInput(new LongWritable(45), line(45, "a," + t(1) + ",NaN"))
+        .withInput(new LongWritable(70), line(70, "only-two,fields"))
+        .withInput(new LongWritable(90), line(90, "b,not-a-time,3"));
     List<Pair<SliceTimeKey, RowWritable>> out = d.run();
     assertEquals(1, out.size(), "the header is skipped, three bad rows are quarantined");
     assertEquals("a", out.get(0).getFirst().slice());
@@ -104,10 +107,28 @@ class PrepareMrUnitTest {
   }
 
   @Test
+  void aBatchOfLinesIsReadLineByLineAndOnlyTheHeaderAtOffsetZeroIsSkipped() throws IOException {
+    Mapper m = new Mapper();
+    MapDriver<LongWritable, LineBatch, SliceTimeKey, RowWritable> d = MapDriver.newMapDriver(m);
+    configure(d.getConfiguration());
+    LineBatch b = new LineBatch();
+    for (String[] l : new String[][] {{"0", HEADER}, {"20", "a," + t(1) + ",1"}, {"45", "broken"},
+        {"52", HEADER}, {"70", "a," + t(0) + ",0"}}) {
+      b.add(Long.parseLong(l[0]), new Text(l[1]));
+    }
+    List<Pair<SliceTimeKey, RowWritable>> out = d.withInput(new LongWritable(0), b).run();
+    assertEquals(2, out.size(), "two good rows");
+    assertEquals(java.time.Instant.parse(t(1)).toEpochMilli(), out.get(0).getFirst().timeMs());
+    assertEquals(java.time.Instant.parse(t(0)).toEpochMilli(), out.get(1).getFirst().timeMs());
+    assertEquals(List.of("malformed_row\tbroken", "bad_time\t" + HEADER), m.quarantined,
+        "a header line further down a file is a bad row, as in the local reader");
+  }
+
+  @Test
   void secondarySortTurnsOutOfOrderRowsIntoTimeOrderedWindows() throws IOException {
     Mapper m = new Mapper();
     Reducer r = new Reducer();
-    MapReduceDriver<LongWritable, Text, SliceTimeKey, RowWritable, Text, BytesWritable> d =
+    MapReduceDriver<LongWritable, LineBatch, SliceTimeKey, RowWritable, Text, BytesWritable> d =
         MapReduceDriver.newMapReduceDriver(m, r);
     configure(d.getConfiguration());
     d.withKeyGroupingComparator(new SliceTimeKey.SliceGroupingComparator());
@@ -115,9 +136,9 @@ class PrepareMrUnitTest {
     // Slice b's rows arrive in reverse time order, interleaved with slice a's; a has a later duplicate of minute 2.
     String[] rows = {"b," + t(3) + ",13", "a," + t(2) + ",2", "b," + t(2) + ",12", "a," + t(0) + ",0",
         "b," + t(1) + ",11", "a," + t(3) + ",3", "b," + t(0) + ",10", "a," + t(1) + ",1", "a," + t(2) + ",99"};
-    d.withInput(new LongWritable(0), line(HEADER));
+    d.withInput(new LongWritable(0), line(0, HEADER));
     for (int i = 0; i < rows.length; i++) {
-      d.withInput(new LongWritable(100 + i * 20), line(rows[i]));
+      d.withInput(new LongWritable(100 + i * 20), line(100 + i * 20, rows[i]));
     }
     List<Pair<Text, BytesWritable>> out = d.run();
     assertEquals(2, out.size(), "one series record per slice");
