@@ -15,18 +15,18 @@ import org.apache.hadoop.io.WritableUtils;
  * batch instead of once per CSV row. Bytes are copied into one growing buffer, so a batch allocates nothing per
  * line once it has warmed up.
  */
-public final class LineBatch implements Writable {
+public final class LineBatch implements Writable, BatchRecordReader.Batch {
   private byte[] bytes = new byte[64 * 1024];
   private int[] ends = new int[256];
   private long[] offsets = new long[256];
   private int size;
 
-  /** Empties the batch (keeps its buffers). */
+  @Override
   public void clear() {
     size = 0;
   }
 
-  /** The number of lines in the batch. */
+  @Override
   public int size() {
     return size;
   }

@@ -1,9 +1,9 @@
 package tsad.mr;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.LongWritable;
+import org.apache.hadoop.io.Text;
 import org.apache.hadoop.io.compress.CompressionCodec;
 import org.apache.hadoop.io.compress.CompressionCodecFactory;
 import org.apache.hadoop.io.compress.SplittableCompressionCodec;
@@ -29,58 +29,24 @@ public final class LineBatchInputFormat extends FileInputFormat<LongWritable, Li
   @Override
   public RecordReader<LongWritable, LineBatch> createRecordReader(InputSplit split, TaskAttemptContext ctx) {
     String delimiter = ctx.getConfiguration().get("textinputformat.record.delimiter");
-    return new Reader(new LineRecordReader(delimiter == null ? null : delimiter.getBytes(StandardCharsets.UTF_8)));
+    LineRecordReader lines = new LineRecordReader(delimiter == null ? null
+        : delimiter.getBytes(StandardCharsets.UTF_8));
+    return new BatchRecordReader<LongWritable, Text, LineBatch>(lines, new LineBatch()) {
+      @Override
+      boolean full(LineBatch b) {
+        return b.size() >= BATCH_LINES || b.bytes() >= BATCH_BYTES;
+      }
+
+      @Override
+      void add(LineBatch b, LongWritable offset, Text line) {
+        b.add(offset.get(), line);
+      }
+    };
   }
 
   @Override
   protected boolean isSplitable(JobContext context, Path file) {
     CompressionCodec codec = new CompressionCodecFactory(context.getConfiguration()).getCodec(file);
     return codec == null || codec instanceof SplittableCompressionCodec;
-  }
-
-  /** Wraps Hadoop's line reader and groups its lines. */
-  private static final class Reader extends RecordReader<LongWritable, LineBatch> {
-    private final LineRecordReader lines;
-    private final LongWritable ordinal = new LongWritable(-1);
-    private final LineBatch batch = new LineBatch();
-
-    Reader(LineRecordReader lines) {
-      this.lines = lines;
-    }
-
-    @Override
-    public void initialize(InputSplit split, TaskAttemptContext ctx) throws IOException {
-      lines.initialize(split, ctx);
-    }
-
-    @Override
-    public boolean nextKeyValue() throws IOException {
-      batch.clear();
-      while (batch.size() < BATCH_LINES && batch.bytes() < BATCH_BYTES && lines.nextKeyValue()) {
-        batch.add(lines.getCurrentKey().get(), lines.getCurrentValue());
-      }
-      ordinal.set(ordinal.get() + 1);
-      return batch.size() > 0;
-    }
-
-    @Override
-    public LongWritable getCurrentKey() {
-      return ordinal;
-    }
-
-    @Override
-    public LineBatch getCurrentValue() {
-      return batch;
-    }
-
-    @Override
-    public float getProgress() throws IOException {
-      return lines.getProgress();
-    }
-
-    @Override
-    public void close() throws IOException {
-      lines.close();
-    }
   }
 }

@@ -17,14 +17,14 @@ import org.apache.hadoop.io.WritableUtils;
  * of once per record. Bytes are copied into two growing buffers, so a batch allocates nothing per record once
  * it has warmed up.
  */
-public final class RecordBatch implements Writable {
+public final class RecordBatch implements Writable, BatchRecordReader.Batch {
   private byte[] keys = new byte[1024];
   private byte[] values = new byte[64 * 1024];
   private int[] keyEnds = new int[64];
   private int[] valueEnds = new int[64];
   private int size;
 
-  /** Empties the batch (keeps its buffers). */
+  @Override
   public void clear() {
     size = 0;
   }
@@ -34,7 +34,7 @@ public final class RecordBatch implements Writable {
     return size == 0 ? 0 : valueEnds[size - 1];
   }
 
-  /** The number of records in the batch. */
+  @Override
   public int size() {
     return size;
   }

@@ -1,6 +1,5 @@
 package tsad.mr;
 
-import java.io.IOException;
 import org.apache.hadoop.io.BytesWritable;
 import org.apache.hadoop.io.LongWritable;
 import org.apache.hadoop.io.Text;
@@ -21,53 +20,18 @@ public final class RecordBatchInputFormat extends FileInputFormat<LongWritable, 
 
   @Override
   public RecordReader<LongWritable, RecordBatch> createRecordReader(InputSplit split, TaskAttemptContext ctx) {
-    return new Reader(Math.max(1, ctx.getConfiguration().getInt(ScoreJob.BATCH, 256)));
-  }
-
-  /** Wraps Hadoop's SequenceFile reader and groups its records. */
-  private static final class Reader extends RecordReader<LongWritable, RecordBatch> {
-    private final SequenceFileRecordReader<Text, BytesWritable> records = new SequenceFileRecordReader<>();
-    private final LongWritable ordinal = new LongWritable(-1);
-    private final RecordBatch batch = new RecordBatch();
-    private final int batchSize;
-
-    Reader(int batchSize) {
-      this.batchSize = batchSize;
-    }
-
-    @Override
-    public void initialize(InputSplit split, TaskAttemptContext ctx) throws IOException, InterruptedException {
-      records.initialize(split, ctx);
-    }
-
-    @Override
-    public boolean nextKeyValue() throws IOException, InterruptedException {
-      batch.clear();
-      while (batch.size() < batchSize && batch.valueBytes() < BATCH_BYTES && records.nextKeyValue()) {
-        batch.add(records.getCurrentKey(), records.getCurrentValue());
+    int batchSize = Math.max(1, ctx.getConfiguration().getInt(ScoreJob.BATCH, 256));
+    return new BatchRecordReader<Text, BytesWritable, RecordBatch>(new SequenceFileRecordReader<>(),
+        new RecordBatch()) {
+      @Override
+      boolean full(RecordBatch b) {
+        return b.size() >= batchSize || b.valueBytes() >= BATCH_BYTES;
       }
-      ordinal.set(ordinal.get() + 1);
-      return batch.size() > 0;
-    }
 
-    @Override
-    public LongWritable getCurrentKey() {
-      return ordinal;
-    }
-
-    @Override
-    public RecordBatch getCurrentValue() {
-      return batch;
-    }
-
-    @Override
-    public float getProgress() throws IOException {
-      return records.getProgress();
-    }
-
-    @Override
-    public void close() throws IOException {
-      records.close();
-    }
+      @Override
+      void add(RecordBatch b, Text key, BytesWritable value) {
+        b.add(key, value);
+      }
+    };
   }
 }
