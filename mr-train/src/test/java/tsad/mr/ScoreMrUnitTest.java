@@ -132,6 +132,15 @@ class ScoreMrUnitTest {
   }
 
   @Test
+  void aTaskWithoutTheShippedModelSaysSo() {
+    MapDriver<LongWritable, RecordBatch, NullWritable, Text> d = MapDriver.newMapDriver(new Mapper());
+    d.getConfiguration().set(ScoreJob.MODEL, model.toString());
+    d.withInput(new LongWritable(0), new RecordBatch());
+    IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, d::run);
+    assertTrue(e.getMessage().contains("the job shipped no model"), e.getMessage());
+  }
+
+  @Test
   void perWindowScoresLikeTheCoreScorerAndQuarantinesWhatItCannotScore() throws IOException {
     Mapper m = new Mapper();
     MapDriver<LongWritable, RecordBatch, NullWritable, Text> d = MapDriver.newMapDriver(m);
