@@ -110,25 +110,29 @@ public final class ModelBundle {
 
   /** Loads and verifies a bundle directory on local disk. */
   public static ModelBundle load(Path dir) {
+    return load(dir.toString(), directory(dir));
+  }
+
+  /**
+   * The manifest and every file it lists of the bundle directory {@code dir}, in one record for shipping: exactly
+   * the files the loader reads, each read once and verified on the way.
+   */
+  public static BundlePack pack(Path dir) {
+    FileSource files = directory(dir);
+    BundlePack.Builder p = BundlePack.newBuilder();
+    load(dir.toString(), name -> {
+      byte[] b = files.read(name);
+      p.putFiles(name, ByteString.copyFrom(b));
+      return b;
+    });
+    return p.build();
+  }
+
+  private static FileSource directory(Path dir) {
     if (!Files.isDirectory(dir)) {
       throw new BundleException("model bundle " + dir + " does not exist or is not a directory");
     }
-    return load(dir.toString(), name -> Files.readAllBytes(dir.resolve(name)));
-  }
-
-  /** The manifest and every file it lists of the bundle directory {@code dir}, in one record for shipping. */
-  public static BundlePack pack(Path dir) {
-    ModelBundle b = load(dir);
-    BundlePack.Builder p = BundlePack.newBuilder();
-    try {
-      p.putFiles(MANIFEST, ByteString.copyFrom(Files.readAllBytes(dir.resolve(MANIFEST))));
-      for (BundleFile f : b.manifest().getFilesList()) {
-        p.putFiles(f.getName(), ByteString.copyFrom(Files.readAllBytes(dir.resolve(f.getName()))));
-      }
-    } catch (IOException e) {
-      throw new BundleException("cannot read model bundle " + dir + ": " + e.getMessage());
-    }
-    return p.build();
+    return name -> Files.readAllBytes(dir.resolve(name));
   }
 
   /** Loads and verifies a bundle shipped as a {@link #pack}; {@code location} names it in messages. */
