@@ -36,6 +36,11 @@ public class ScoreMapper extends Mapper<LongWritable, RecordBatch, NullWritable,
   static final String COUNTERS = "tsad scoring";
   /** Test switch: the first attempt of every task fails after writing all its output (retry tests). */
   static final String FAIL_FIRST_ATTEMPT = "tsad.test.fail-first-attempt";
+  /**
+   * Full batches handed to the scorer at once: its native buffers are made once per call (see {@link Scorer#score}),
+   * and the pending windows are views of their slices' values, so a few thousand of them cost little memory.
+   */
+  static final int BATCHES_PER_CALL = 16;
   private final List<Window> batch = new ArrayList<>();
   private final StringBuilder lines = new StringBuilder(1 << 16);
   private final Text text = new Text();
@@ -95,7 +100,7 @@ public class ScoreMapper extends Mapper<LongWritable, RecordBatch, NullWritable,
       } catch (PreparedWindows.Rejected e) {
         reject(e.reason(), records.key(i), e.getMessage());
       }
-      if (batch.size() >= batchSize) {
+      if (batch.size() >= batchSize * BATCHES_PER_CALL) {
         flush(ctx, false);
       }
     }

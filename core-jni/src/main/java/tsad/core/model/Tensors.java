@@ -39,13 +39,21 @@ public final class Tensors {
       throw new IllegalArgumentException("the scaler has " + center.numel() + " features, the windows " + f);
     }
     Tensor x = torch.empty(n, t, f);
-    FloatBuffer buf = x.data_ptr_float().capacity((long) n * t * f).asBuffer();
-    for (int i = 0; i < n; i++) {
-      Window w = checked(windows.get(from + i), t, f);
-      buf.put(w.data(), w.offset(), t * f);
-    }
+    put(x.data_ptr_float().capacity((long) n * t * f).asBuffer(), windows, from, n, t, f);
     x.sub_(center).mul_(inverseScale);
     return x;
+  }
+
+  /**
+   * Copies the raw values of windows {@code from..from+n-1}, each T x F, to the start of {@code values} (the
+   * memory of a float tensor): the one copy into native memory, shared by fresh and reused input tensors.
+   */
+  public static void put(FloatBuffer values, List<Window> windows, int from, int n, int t, int f) {
+    values.clear();
+    for (int i = 0; i < n; i++) {
+      Window w = checked(windows.get(from + i), t, f);
+      values.put(w.data(), w.offset(), t * f);
+    }
   }
 
   /**

@@ -1,12 +1,16 @@
 package tsad.core.score;
 
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.InferenceMode;
 import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
 import tsad.core.model.Autoencoder;
 import tsad.core.model.Tensors;
 import tsad.core.model.TorchRuntime;
@@ -78,14 +82,86 @@ public final class Scorer {
       throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
     }
     List<ScoreResult> out = new ArrayList<>(windows.size());
-    for (int from = 0; from < windows.size(); from += batchSize) {
-      int len = Math.min(batchSize, windows.size() - from);
-      scoreBatch(windows, from, len, detail, out);
+    try (Workspace space = new Workspace(Math.min(batchSize, windows.size()))) {
+      for (int from = 0; from < windows.size(); from += batchSize) {
+        int len = Math.min(batchSize, windows.size() - from);
+        scoreBatch(windows, from, len, detail, out, space);
+      }
     }
     return out;
   }
 
-  private void scoreBatch(List<Window> windows, int from, int len, boolean detail, List<ScoreResult> out) {
+  /**
+   * What one {@link #score} call's native batches share: the inference guard, the input tensor and the tensor of
+   * error sums, made on the first such batch and reused by the rest. Per batch they cost about as much as the
+   * arithmetic around the forward pass (a small dense model spent an eighth of its scoring time making them);
+   * each batch still has its own native scope for everything else.
+   */
+  private static final class Workspace implements AutoCloseable {
+    private final int capacity;
+    private PointerScope scope;
+    private InferenceMode guard;
+    private int steps;
+    private int features;
+    private Tensor input;
+    private FloatBuffer inputValues;
+    private Tensor sums;
+    private FloatPointer sumValues;
+
+    Workspace(int capacity) {
+      this.capacity = capacity;
+    }
+
+    /** Opens the scope and guard and makes the tensors for windows of t x f, unless a batch already did. */
+    void open(int t, int f, Device device) {
+      if (scope == null) {
+        scope = new PointerScope();
+        guard = new InferenceMode();
+      }
+      if (input == null || steps != t || features != f) {
+        steps = t;
+        features = f;
+        input = torch.empty(capacity, t, f);
+        inputValues = input.data_ptr_float().capacity((long) capacity * t * f).asBuffer();
+        // The sums live where the errors are computed (the GPU in a CUDA build), the input where Java fills it.
+        sums = Tensors.on(torch.empty(capacity), device);
+        sumValues = device.is_cuda() ? null : sums.data_ptr_float();
+      }
+    }
+
+    /** The first n rows of the input tensor, holding windows from..from+n-1 scaled with center and 1 / scale. */
+    Tensor input(List<Window> windows, int from, int n, Tensor center, Tensor inverseScale) {
+      Tensors.put(inputValues, windows, from, n, steps, features);
+      return rows(input, n).sub_(center).mul_(inverseScale);
+    }
+
+    /** The per-window sums of the (n, T, F) squared errors, in float32 as libtorch's own mean sums them. */
+    float[] sums(Tensor err, int n) {
+      Tensor out = rows(sums, n);
+      torch.sum_out(out, err, new long[] {1, 2}, false, SAME_DTYPE);
+      if (sumValues == null) {
+        return Tensors.toArray(out);
+      }
+      float[] v = new float[n];
+      sumValues.get(v);
+      return v;
+    }
+
+    private Tensor rows(Tensor t, int n) {
+      return n == capacity ? t : t.narrow(0, 0, n);
+    }
+
+    @Override
+    public void close() {
+      if (scope != null) {
+        guard.close();
+        scope.close();
+      }
+    }
+  }
+
+  private void scoreBatch(List<Window> windows, int from, int len, boolean detail, List<ScoreResult> out,
+      Workspace space) {
     Window first = windows.get(from);
     int t = first.steps();
     int f = first.features();
@@ -127,13 +203,17 @@ public final class Scorer {
         means[i] = (float) (windowSum / ((double) t * f));
       }
     } else {
-      try (PointerScope scope = new PointerScope(); InferenceMode guard = new InferenceMode()) {
-        Tensor x = Tensors.on(Tensors.windows(windows, from, len, center, inverseScale), model.device());
+      if (centerValues.length != f) {
+        throw new IllegalArgumentException("the scaler has " + centerValues.length + " features, the windows " + f);
+      }
+      space.open(t, f, model.device());
+      try (PointerScope scope = new PointerScope()) {
+        Tensor x = Tensors.on(space.input(windows, from, len, center, inverseScale), model.device());
         // In place: no extra (B, T, F) allocations beyond the forward pass's own output.
         Tensor err = model.forward(x).sub_(x).square_();
         // libtorch's CPU mean is this sum divided by the count, in float32 (bit for bit, tested); dividing in Java
         // saves a native call per batch.
-        means = Tensors.toArray(err.sum(new long[] {1, 2}, false, SAME_DTYPE));
+        means = space.sums(err, len);
         float count = (float) t * f;
         for (int i = 0; i < len; i++) {
           means[i] /= count;

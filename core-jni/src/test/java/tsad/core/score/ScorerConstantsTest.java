@@ -82,6 +82,25 @@ class ScorerConstantsTest {
   }
 
   @Test
+  void batchesThatReuseOneCallsBuffersScoreLikeCallsOfTheirOwn() {
+    // 250 windows of 16 x 3 in batches of 100: two full batches and a partial one (50 x 48 values, still the
+    // libtorch path) in the first rows of the same input and sum tensors.
+    List<Window> w = Fixtures.sines(250, 16, 3, 12);
+    Scaler scaler = Scaler.fit(ScalerParams.Kind.STANDARD, w, List.of("a", "b", "c"));
+    try (Autoencoder m = Autoencoder.create(ModelSpec.newBuilder().setArch(Architecture.DENSE).setWindowLength(16)
+        .setFeatures(3).build())) {
+      Scorer scorer = new Scorer(m, scaler, Aggregation.MEAN, 0);
+      double[] together = scorer.scores(w, 100);
+      double[] alone = new double[w.size()];
+      for (int from = 0; from < w.size(); from += 100) {
+        List<Window> part = w.subList(from, Math.min(w.size(), from + 100));
+        System.arraycopy(scorer.scores(part, 100), 0, alone, from, part.size());
+      }
+      assertArrayEquals(alone, together, 0);
+    }
+  }
+
+  @Test
   void scalingInJavaWhileCopyingGivesTheSameBitsAsLibtorch() {
     java.util.Random r = new java.util.Random(3);
     List<Window> w = new java.util.ArrayList<>();
