@@ -1,17 +1,16 @@
 package tsad.core.score;
 
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.InferenceMode;
 import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import tsad.core.model.Autoencoder;
+import tsad.core.model.InputBuffer;
 import tsad.core.model.Tensors;
 import tsad.core.model.TorchRuntime;
 import tsad.core.scale.Scaler;
@@ -97,14 +96,11 @@ public final class Scorer {
    * arithmetic around the forward pass (a small dense model spent an eighth of its scoring time making them);
    * each batch still has its own native scope for everything else.
    */
-  private static final class Workspace implements AutoCloseable {
+  private final class Workspace implements AutoCloseable {
     private final int capacity;
     private PointerScope scope;
     private InferenceMode guard;
-    private int steps;
-    private int features;
-    private Tensor input;
-    private FloatBuffer inputValues;
+    private InputBuffer input;
     private Tensor sums;
     private FloatPointer sumValues;
 
@@ -112,32 +108,28 @@ public final class Scorer {
       this.capacity = capacity;
     }
 
-    /** Opens the scope and guard and makes the tensors for windows of t x f, unless a batch already did. */
-    void open(int t, int f, Device device) {
+    /** Opens the call's scope and guard and makes its tensors for windows of t x f, unless a batch already did. */
+    void open(int t, int f) {
       if (scope == null) {
         scope = new PointerScope();
         guard = new InferenceMode();
       }
-      if (input == null || steps != t || features != f) {
-        steps = t;
-        features = f;
-        input = torch.empty(capacity, t, f);
-        inputValues = input.data_ptr_float().capacity((long) capacity * t * f).asBuffer();
+      if (input == null || !input.holds(t, f)) {
+        input = new InputBuffer(capacity, t, f, center, inverseScale, centerValues, inverseScaleValues);
         // The sums live where the errors are computed (the GPU in a CUDA build), the input where Java fills it.
-        sums = Tensors.on(torch.empty(capacity), device);
-        sumValues = device.is_cuda() ? null : sums.data_ptr_float();
+        sums = Tensors.on(torch.empty(capacity), model.device());
+        sumValues = model.device().is_cuda() ? null : sums.data_ptr_float();
       }
     }
 
-    /** The first n rows of the input tensor, holding windows from..from+n-1 scaled with center and 1 / scale. */
-    Tensor input(List<Window> windows, int from, int n, Tensor center, Tensor inverseScale) {
-      Tensors.put(inputValues, windows, from, n, steps, features);
-      return rows(input, n).sub_(center).mul_(inverseScale);
+    /** The first n rows of the input tensor, holding windows from..from+n-1 scaled. */
+    Tensor input(List<Window> windows, int from, int n) {
+      return input.fill(windows, from, n);
     }
 
     /** The per-window sums of the (n, T, F) squared errors, in float32 as libtorch's own mean sums them. */
     float[] sums(Tensor err, int n) {
-      Tensor out = rows(sums, n);
+      Tensor out = n == capacity ? sums : sums.narrow(0, 0, n);
       torch.sum_out(out, err, new long[] {1, 2}, false, SAME_DTYPE);
       if (sumValues == null) {
         return Tensors.toArray(out);
@@ -145,10 +137,6 @@ public final class Scorer {
       float[] v = new float[n];
       sumValues.get(v);
       return v;
-    }
-
-    private Tensor rows(Tensor t, int n) {
-      return n == capacity ? t : t.narrow(0, 0, n);
     }
 
     @Override
@@ -203,12 +191,9 @@ public final class Scorer {
         means[i] = (float) (windowSum / ((double) t * f));
       }
     } else {
-      if (centerValues.length != f) {
-        throw new IllegalArgumentException("the scaler has " + centerValues.length + " features, the windows " + f);
-      }
-      space.open(t, f, model.device());
+      space.open(t, f);
       try (PointerScope scope = new PointerScope()) {
-        Tensor x = Tensors.on(space.input(windows, from, len, center, inverseScale), model.device());
+        Tensor x = Tensors.on(space.input(windows, from, len), model.device());
         // In place: no extra (B, T, F) allocations beyond the forward pass's own output.
         Tensor err = model.forward(x).sub_(x).square_();
         // libtorch's CPU mean is this sum divided by the count, in float32 (bit for bit, tested); dividing in Java
