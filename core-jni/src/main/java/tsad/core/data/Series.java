@@ -1,7 +1,11 @@
 package tsad.core.data;
 
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
 import tsad.proto.SeriesRecord;
 
 /**
@@ -34,32 +38,95 @@ public record Series(String id, long[] timesMs, float[] values, int features) {
   }
 
   /**
-   * Reads a series back from its serialized record (parsed from the buffer without copying it), checking that its
-   * timestamps increase and its values fill steps x features; a record that fails either is an
-   * {@link IllegalArgumentException}.
+   * Reads a series back from its serialized record, checking that its timestamps increase and its values fill
+   * steps x features; a record that fails either is an {@link IllegalArgumentException}. It decodes the record's
+   * five fields itself, straight into the arrays it returns: the generated parser boxes nothing but copies each
+   * repeated field through growing lists, and the score job reads one record per slice. Packed and unpacked
+   * repeated fields and unknown fields are read as protobuf requires (tested against the generated code).
    */
   public static Series fromProto(ByteBuffer bytes) throws InvalidProtocolBufferException {
-    SeriesRecord r = SeriesRecord.parseFrom(bytes);
-    int steps = r.getValuesCount() == 0 ? 0 : r.getStepMsCount() + 1;
-    if (r.getFeatures() < 1 || r.getValuesCount() != (long) steps * r.getFeatures()) {
-      throw new IllegalArgumentException("series " + r.getId() + " has " + r.getValuesCount() + " values for "
-          + steps + " steps of " + r.getFeatures() + " features");
+    try {
+      return decode(bytes);
+    } catch (InvalidProtocolBufferException e) {
+      throw e;
+    } catch (IOException e) { // reading memory fails only on malformed bytes, but the decoder declares I/O errors
+      throw new InvalidProtocolBufferException(e);
     }
-    long[] times = new long[steps];
-    if (steps > 0) {
-      times[0] = r.getFirstTimeMs();
-    }
-    for (int i = 1; i < steps; i++) {
-      long gap = r.getStepMs(i - 1);
-      if (gap <= 0) {
-        throw new IllegalArgumentException("series " + r.getId() + " has timestamps out of order at step " + i);
+  }
+
+  private static Series decode(ByteBuffer bytes) throws IOException {
+    CodedInputStream in = CodedInputStream.newInstance(bytes);
+    in.enableAliasing(true); // packed values are read as a view of the record, not a copy
+    String id = "";
+    int features = 0;
+    long first = 0;
+    long[] times = new long[1];
+    int steps = 1;
+    float[] values = new float[0];
+    int count = 0;
+    for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+      switch (tag) {
+        case 10 -> id = in.readStringRequireUtf8();
+        case 16 -> features = in.readInt32();
+        case 24 -> first = in.readInt64();
+        case 32 -> { // step_ms, unpacked
+          times = grow(times, steps + 1);
+          times[steps++] = in.readInt64();
+        }
+        case 34 -> { // step_ms, packed varints: counted first (each ends in a byte below 0x80), so sized exactly
+          ByteBuffer packed = in.readByteBuffer();
+          int n = 0;
+          for (int i = packed.position(); i < packed.limit(); i++) {
+            n += packed.get(i) >= 0 ? 1 : 0;
+          }
+          times = grow(times, steps + n);
+          CodedInputStream gaps = CodedInputStream.newInstance(packed);
+          for (int i = 0; i < n; i++) {
+            times[steps++] = gaps.readInt64();
+          }
+          if (!gaps.isAtEnd()) {
+            throw new InvalidProtocolBufferException("series " + id + ": truncated packed step_ms");
+          }
+        }
+        case 45 -> { // values, unpacked
+          values = grow(values, count + 1);
+          values[count++] = in.readFloat();
+        }
+        case 42 -> { // values, packed: four little-endian bytes each
+          ByteBuffer packed = in.readByteBuffer();
+          if (packed.remaining() % 4 != 0) {
+            throw new InvalidProtocolBufferException("packed floats of " + packed.remaining() + " bytes");
+          }
+          int n = packed.remaining() / 4;
+          values = grow(values, count + n);
+          packed.order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values, count, n);
+          count += n;
+        }
+        default -> in.skipField(tag);
       }
-      times[i] = times[i - 1] + gap;
     }
-    float[] v = new float[r.getValuesCount()];
-    for (int i = 0; i < v.length; i++) {
-      v[i] = r.getValues(i);
+    int length = count == 0 ? 0 : steps;
+    if (features < 1 || count != (long) length * features) {
+      throw new IllegalArgumentException("series " + id + " has " + count + " values for " + length + " steps of "
+          + features + " features");
     }
-    return new Series(r.getId(), times, v, r.getFeatures());
+    // The gaps were read into times[1..]; they become timestamps in place.
+    times[0] = first;
+    for (int i = 1; i < length; i++) {
+      if (times[i] <= 0) {
+        throw new IllegalArgumentException("series " + id + " has timestamps out of order at step " + i);
+      }
+      times[i] += times[i - 1];
+    }
+    return new Series(id, times.length == length ? times : Arrays.copyOf(times, length),
+        values.length == count ? values : Arrays.copyOf(values, count), features);
+  }
+
+  private static long[] grow(long[] a, int size) {
+    return a.length >= size ? a : Arrays.copyOf(a, Math.max(size, a.length * 2));
+  }
+
+  private static float[] grow(float[] a, int size) {
+    return a.length >= size ? a : Arrays.copyOf(a, Math.max(size, a.length * 2));
   }
 }
