@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A/B of the score job between another checkout (built) and this one, alternating, each job right after its own
 # bare-forward measurement (the machine's speed drifts): prints wall, task and scorer time and the ratios.
-# Usage: scripts/bench-score-ab.sh OTHER_CHECKOUT [PAIRS=3] [SERIES=series-40000000] [CORES=1] [MODEL=model-dense-s1]
+# Usage: [PER=slice|window] [FORMAT=jsonl|tsv] scripts/bench-score-ab.sh OTHER_CHECKOUT [PAIRS=3] [SERIES=series-40000000]
+#        [CORES=1] [MODEL=model-dense-s1]
 # SERIES and MODEL are under .work/bench-mr (made by scripts/bench-mr.sh); OTHER_CHECKOUT e.g. from
 # `git worktree add /tmp/base <commit> && (cd /tmp/base && mvn -q -o -DskipTests package)`.
 set -euo pipefail
@@ -21,7 +22,8 @@ for _ in $(seq "$pairs"); do
     rm -rf "$out/scores"
     start=$(date +%s.%N)
     "$root/scripts/tsad" score --mapreduce -D mapreduce.local.map.tasks.maximum="$cores" --model "$model" \
-      --input "$input" --output "$out/scores" --batch-size 256 --threads 1 --per slice > "$out/o" 2> "$out/e"
+      --input "$input" --output "$out/scores" --batch-size 256 --threads 1 --per "${PER:-slice}" \
+      --format "${FORMAT:-jsonl}" > "$out/o" 2> "$out/e"
     end=$(date +%s.%N)
     windows=$(sed -n 's/^scored [0-9]* slices (\([0-9]*\) windows).*/\1/p' "$out/o")
     task=$(sed -n 's/.*score tasks: \([0-9]*\) ms in all.*/\1/p' "$out/e")

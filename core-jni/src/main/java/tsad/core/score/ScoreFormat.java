@@ -1,5 +1,6 @@
 package tsad.core.score;
 
+import com.fasterxml.jackson.core.io.schubfach.DoubleToDecimal;
 import java.time.Instant;
 import java.util.Locale;
 
@@ -180,16 +181,18 @@ public final class ScoreFormat {
     return num(v, new StringBuilder(24)).toString();
   }
 
-  /**
-   * Appends {@link #num(double)}'s text without making a String of it first (a line per window has one); returns
-   * {@code sb}.
-   */
+  /** Whether numbers are written by Schubfach (jackson-core on the class path), not by the JDK 17 fallback. */
+  static boolean schubfach() {
+    return Shortest.SCHUBFACH;
+  }
+
+  /** Appends {@link #num(double)}'s text (a line per window has one); returns {@code sb}. */
   static StringBuilder num(double v, StringBuilder sb) {
     if (Double.isNaN(v) || Double.isInfinite(v)) {
       return sb.append("null");
     }
     int at = sb.length();
-    sb.append(v); // Double.toString's digits
+    sb.append(Shortest.text(v));
     double a = Math.abs(v);
     if (a != 0 && (a < 1e-3 || a >= 1e7)) { // the only magnitudes Java writes with an exponent
       for (int i = sb.length() - 1; i > at; i--) {
@@ -200,6 +203,29 @@ public final class ScoreFormat {
       }
     }
     return sb;
+  }
+
+  /**
+   * Double.toString's layout with the shortest digits that read back to the same double (Schubfach, as
+   * Double.toString itself since JDK 19). On JDK 17 Double.toString took ~210 ns a number, a fifth of a per-window
+   * line, and printed a 17th digit for some doubles (1.9999999999999998E23 for 2.0E23); the jackson-core copy of
+   * Schubfach takes ~85 ns. Where that class is missing (a cluster with a jackson-core before 2.14 first on the
+   * task's class path) Double.toString is used: the same doubles, now and then with a longer text.
+   */
+  private static final class Shortest {
+    private static final boolean SCHUBFACH = available();
+
+    static String text(double v) {
+      return SCHUBFACH ? DoubleToDecimal.toString(v) : Double.toString(v);
+    }
+
+    private static boolean available() {
+      try {
+        return "0.1".equals(DoubleToDecimal.toString(0.1));
+      } catch (LinkageError e) {
+        return false;
+      }
+    }
   }
 
   /**

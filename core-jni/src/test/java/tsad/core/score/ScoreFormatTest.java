@@ -1,6 +1,7 @@
 package tsad.core.score;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -65,20 +66,54 @@ class ScoreFormatTest {
   }
 
   @Test
-  void numbersAreJavasShortestTextWithALowerCaseExponent() {
+  void numbersAreTheShortestClosestDecimalInJavasLayoutWithALowerCaseExponent() {
+    assertTrue(ScoreFormat.schubfach(), "jackson-core's Schubfach is on the class path, so it is what is tested");
     java.util.Random r = new java.util.Random(7);
     double[] edge = {0.0, -0.0, 1e-3, Math.nextDown(1e-3), 1e7, Math.nextDown(1e7), -1e7, Double.MIN_VALUE,
-        Double.MAX_VALUE, 1.0E-300, 123.456, -2.5e-8, (double) 0.0959368646f, (double) Float.MAX_VALUE};
+        Double.MAX_VALUE, 1.0E-300, 123.456, -2.5e-8, (double) 0.0959368646f, (double) Float.MAX_VALUE, 2e23, 1e23};
     StringBuilder sb = new StringBuilder("prefix E ");
+    int likeJdk = 0;
     for (int i = 0; i < 200_000 + edge.length; i++) {
       double v = i < edge.length ? edge[i] : i % 2 == 0 ? Double.longBitsToDouble(r.nextLong())
-          : (double) (float) (r.nextGaussian() * Math.pow(10, r.nextInt(24) - 12));
-      String expected = Double.isNaN(v) || Double.isInfinite(v) ? "null" : Double.toString(v).replace("E", "e");
-      assertEquals(expected, ScoreFormat.num(v), "num(" + v + ")");
+          : (double) (float) (r.nextGaussian() * Math.pow(10, r.nextInt(24) - 12)) / (1 + r.nextInt(300));
+      String text = ScoreFormat.num(v);
       sb.setLength(9);
-      assertEquals("prefix E " + expected, ScoreFormat.num(v, sb).toString(), "appended after other text");
+      assertEquals("prefix E " + text, ScoreFormat.num(v, sb).toString(), "appended after other text");
+      if (Double.isNaN(v) || Double.isInfinite(v)) {
+        assertEquals("null", text);
+        continue;
+      }
+      assertEquals(0, Double.compare(v, Double.parseDouble(text)), text + " reads back to " + v);
+      String jdk = Double.toString(v).replace("E", "e");
+      if (v != 0 && (Double.doubleToLongBits(v) & 0xFFFFFFFFFFFFFL) != 0) { // not at a power of two (see below)
+        assertEquals(0, new java.math.BigDecimal(text).compareTo(shortestClosest(v)), "digits of " + jdk);
+      }
+      // JDK 17 sometimes printed a longer or farther decimal; where its digits were these, its text is this text.
+      if (new java.math.BigDecimal(jdk).compareTo(new java.math.BigDecimal(text)) == 0) {
+        assertEquals(jdk, text);
+        likeJdk++;
+      }
+      assertTrue(text.length() <= jdk.length(), text + " no longer than " + jdk);
     }
+    assertTrue(likeJdk > 199_000, likeJdk + " of 200,000 like JDK 17");
+    assertEquals("2.0e23", ScoreFormat.num(2e23), "JDK 17 printed 1.9999999999999998E23");
     assertEquals("null", ScoreFormat.num(Double.POSITIVE_INFINITY));
+  }
+
+  /**
+   * The decimal Double.toString has printed since JDK 19: of the decimals with the fewest digits (two at least)
+   * that read back to {@code v}, the closest to it. Rounding {@code v}'s exact value to p digits gives the closest
+   * p-digit decimal; if any p-digit decimal reads back, that one does, except where the doubles around {@code v}
+   * are unevenly spaced (a power of two), which the caller leaves out.
+   */
+  private static java.math.BigDecimal shortestClosest(double v) {
+    java.math.BigDecimal exact = new java.math.BigDecimal(v);
+    for (int p = 2; ; p++) {
+      java.math.BigDecimal d = exact.round(new java.math.MathContext(p, java.math.RoundingMode.HALF_EVEN));
+      if (d.doubleValue() == v) {
+        return d;
+      }
+    }
   }
 
   @Test
