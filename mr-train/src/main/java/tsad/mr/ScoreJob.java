@@ -155,8 +155,9 @@ public final class ScoreJob extends Configured implements Tool, Callable<Integer
     System.out.printf(Locale.ROOT, "scored %d slices (%d windows), %d anomalous (%d windows), with %s into %s in "
         + "%.1f s%n", slices, windows, counter(job, "anomalous slices"), counter(job, "anomalous windows"),
         m.version().isEmpty() ? model : "models:/" + m.name() + "/" + m.version(), out, (System.nanoTime() - t0) / 1e9);
-    LOG.info(String.format(Locale.ROOT, "score tasks: %d ms in all, %d ms loading the model, %d ms in the scorer",
-        counter(job, "task ms"), counter(job, "model load ms"), counter(job, "scorer ms")));
+    LOG.info(String.format(Locale.ROOT, "score tasks: %d ms in all, %d ms loading the model, %d ms in the scorer, "
+        + "%d ms making and writing lines (%d ms of it encoding and writing)", counter(job, "task ms"),
+        counter(job, "model load ms"), counter(job, "scorer ms"), counter(job, "lines ms"), counter(job, "write ms")));
     if (rejected > 0) {
       LOG.warn(String.format(Locale.ROOT, "rejected %d slices that cannot be scored: see %s/%s", rejected, out,
           MrReports.QUARANTINE));
