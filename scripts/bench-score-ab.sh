@@ -29,8 +29,9 @@ for _ in $(seq "$pairs"); do
     task=$(sed -n 's/.*score tasks: \([0-9]*\) ms in all.*/\1/p' "$out/e")
     scorer=$(sed -n 's/.* \([0-9]*\) ms in the scorer.*/\1/p' "$out/e")
     lines=$(sed -n 's/.* \([0-9]*\) ms making and writing lines.*/\1/p' "$out/e")
-    awk -v s="$side" -v n="$windows" -v a="$start" -v b="$end" -v f="$forward" -v t="$task" -v c="$scorer" -v l="${lines:-?}" 'BEGIN {
+    awk -v s="$side" -v n="$windows" -v a="$start" -v b="$end" -v f="$forward" -v t="$task" -v c="$scorer" -v l="${lines:-?}" \
+      -v k="$cores" 'BEGIN {
       w = b - a; printf "%-5s wall %.2f s, tasks %d ms, scorer %d ms, lines %s ms, forward %.0f windows/s, job / forward %.3f, " \
-        "in-task / forward %.3f\n", s, w, t, c, l, f, n / w / f, n / (t / 1000) / f }'
+        "in-task / forward %.3f\n", s, w, t, c, l, f, n / w / f, n / (t / 1000 / k) / f }'
   done
 done

@@ -19,11 +19,13 @@ public final class ScoreFormat {
     private final String extras;
     private double threshold = Double.NaN;
     private String thresholdText = num(Double.NaN);
-    private long day = Long.MIN_VALUE;
-    private String dayText = "";
+    private long hour = Long.MIN_VALUE;
+    private String hourText = "";
     private final StringBuilder start = new StringBuilder(32);
     private String lastId;
     private String lastQuoted;
+    private String lastTsvId;
+    private String lastTsvField;
 
     /** A renderer for one model's results; {@code extra} are name, value pairs appended to every line. */
     public Lines(boolean windowMode, String[] featureNames, String... extra) {
@@ -94,12 +96,11 @@ public final class ScoreFormat {
 
     /** Appends the TSV row of one window (without the newline): slice_id, window, score, threshold, is_anomaly. */
     public StringBuilder tsv(ScoreResult r, StringBuilder sb) {
-      tsvField(r.seriesId(), sb);
-      sb.append('\t');
+      String id = tsvId(r.seriesId());
+      sb.append(id).append('\t');
       if (r.givenId() == null) {
         start(r.startMs());
-        tsvField(r.seriesId(), sb);
-        sb.append('@').append(start);
+        sb.append(id).append('@').append(start);
       } else {
         tsvField(r.givenId(), sb);
       }
@@ -133,6 +134,17 @@ public final class ScoreFormat {
       return lastQuoted;
     }
 
+    /** A slice id as a TSV field, kept while the rows are of one slice. */
+    private String tsvId(String id) {
+      if (!id.equals(lastTsvId)) {
+        lastTsvId = id;
+        StringBuilder f = new StringBuilder(id.length() + 4);
+        tsvField(id, f);
+        lastTsvField = f.toString();
+      }
+      return lastTsvField;
+    }
+
     /** The threshold's text, kept while it does not change. */
     private String thresholdText(double t) {
       if (Double.doubleToLongBits(t) != Double.doubleToLongBits(threshold)) {
@@ -143,27 +155,27 @@ public final class ScoreFormat {
     }
 
     /**
-     * Appends {@code Instant.ofEpochMilli(ms).toString()}: the date part is kept while windows stay on one day,
-     * since the general formatter was a visible share of the score job's time per window.
+     * Appends {@code Instant.ofEpochMilli(ms).toString()}: the text up to the hour is kept while windows stay in
+     * one hour, since the general formatter was a visible share of the score job's time per window.
      */
     void instant(long ms, StringBuilder sb) {
-      long d = Math.floorDiv(ms, 86_400_000L);
-      if (d != day) {
-        String date = java.time.LocalDate.ofEpochDay(d).toString();
+      long h = Math.floorDiv(ms, 3_600_000L);
+      if (h != hour) {
+        String date = java.time.LocalDate.ofEpochDay(Math.floorDiv(h, 24)).toString();
         if (date.length() != 10) { // years before 0000 or after 9999 have other widths: the general formatter
           sb.append(Instant.ofEpochMilli(ms));
           return;
         }
-        day = d;
-        dayText = date + "T";
+        int hh = (int) Math.floorMod(h, 24);
+        hour = h;
+        hourText = date + "T" + (char) ('0' + hh / 10) + (char) ('0' + hh % 10) + ":";
       }
-      int inDay = (int) Math.floorMod(ms, 86_400_000L);
-      int sec = inDay / 1000;
-      sb.append(dayText);
-      two(sec / 3600, sb);
-      two(sec / 60 % 60, sb.append(':'));
+      int inHour = (int) Math.floorMod(ms, 3_600_000L);
+      int sec = inHour / 1000;
+      sb.append(hourText);
+      two(sec / 60, sb);
       two(sec % 60, sb.append(':'));
-      int milli = inDay % 1000;
+      int milli = inHour % 1000;
       if (milli != 0) {
         sb.append('.').append((char) ('0' + milli / 100)).append((char) ('0' + milli / 10 % 10))
             .append((char) ('0' + milli % 10));

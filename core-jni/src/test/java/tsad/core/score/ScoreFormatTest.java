@@ -120,14 +120,14 @@ class ScoreFormatTest {
   void windowStartIsWhatInstantPrints() {
     ScoreFormat.Lines lines = new ScoreFormat.Lines(true, null);
     java.util.SplittableRandom rnd = new java.util.SplittableRandom(7);
-    long[] edges = {0, -1, 1, 999, 1000, 86_399_999, 86_400_000, -86_400_000, -86_400_001,
+    long[] edges = {0, -1, 1, 999, 1000, 3_599_999, 3_600_000, -3_600_000, -3_600_001, 86_399_999, 86_400_000, -86_400_000, -86_400_001,
         java.time.Instant.parse("0000-01-01T00:00:00Z").toEpochMilli(),
         java.time.Instant.parse("9999-12-31T23:59:59.999Z").toEpochMilli(),
         java.time.Instant.parse("+10000-01-01T00:00:00Z").toEpochMilli(),
         java.time.Instant.parse("-0001-12-31T23:59:59.5Z").toEpochMilli(), Long.MIN_VALUE / 1000};
     long t = 1_767_225_600_000L;
     for (int i = 0; i < 20_000; i++) {
-      // Runs of nearby times (the day cache) mixed with jumps and the edges.
+      // Runs of nearby times (the hour cache) mixed with jumps and the edges.
       long ms = i < edges.length ? edges[i] : i % 50 == 0 ? rnd.nextLong(-70_000_000_000_000L, 300_000_000_000_000L)
           : (t += rnd.nextInt(0, 4) == 0 ? rnd.nextLong(0, 10_000_000) : rnd.nextLong(0, 1000) * 1000);
       StringBuilder sb = new StringBuilder();
