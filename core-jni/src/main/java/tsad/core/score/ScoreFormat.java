@@ -24,6 +24,7 @@ public final class ScoreFormat {
     private final StringBuilder start = new StringBuilder(32);
     private String lastId;
     private String lastQuoted;
+    private String windowHead;
     private String lastTsvId;
     private String lastTsvField;
 
@@ -48,12 +49,10 @@ public final class ScoreFormat {
       if (windowMode) {
         // The start's text is made once for the id and the start field (it was a tenth of a per-window job).
         start(r.startMs());
-        sb.append(",\"window\":");
-        if (r.givenId() == null) { // "series@start", without building the id string
-          String q = quoted(r.seriesId()); // then reopen the literal: the ISO start needs no escapes
-          sb.append(q, 0, q.length() - 1).append('@').append(start).append('"');
+        if (r.givenId() == null) { // "series@start", without building the id string (quoted() made its head)
+          sb.append(windowHead).append(start).append('"');
         } else {
-          quote(r.id(), sb);
+          quote(r.id(), sb.append(",\"window\":"));
         }
         sb.append(",\"start\":\"").append(start).append('"');
       }
@@ -125,11 +124,16 @@ public final class ScoreFormat {
       instant(ms, start);
     }
 
-    /** A slice id as a JSON literal, kept while the lines are of one slice (its windows come in a row). */
+    /**
+     * A slice id as a JSON literal, kept while the lines are of one slice (its windows come in a row), and the
+     * head of its windows' window field.
+     */
     private String quoted(String id) {
       if (!id.equals(lastId)) {
         lastId = id;
         lastQuoted = quote(id);
+        // The window field's text up to its start: the literal reopened, as the ISO start needs no escapes.
+        windowHead = ",\"window\":" + lastQuoted.substring(0, lastQuoted.length() - 1) + "@";
       }
       return lastQuoted;
     }

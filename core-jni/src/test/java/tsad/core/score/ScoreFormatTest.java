@@ -55,6 +55,17 @@ class ScoreFormatTest {
   }
 
   @Test
+  void keptIdTextFollowsTheSliceFromLineToLine() {
+    ScoreFormat.Lines lines = new ScoreFormat.Lines(true, null);
+    String[] ids = {"a", "a", "b\"c", "a", "d\te", "d\te", "a"};
+    for (int i = 0; i < ids.length; i++) {
+      ScoreResult r = new ScoreResult(null, ids[i], 1_767_225_600_000L + i * 7_200_000L, 0.5, 0.25, false, null, null);
+      assertEquals(render(new ScoreFormat.Lines(true, null), r), render(lines, r), "line " + i);
+      assertEquals(tsv(new ScoreFormat.Lines(true, null), r), tsv(lines, r), "row " + i);
+    }
+  }
+
+  @Test
   void tsvIdsKeepTheirRowInOneLineOfFiveFields() {
     ScoreFormat.Lines lines = new ScoreFormat.Lines(true, null);
     ScoreResult r = new ScoreResult(null, "a\tb\nc\\d\re", 0, 0.5, 0.25, true, null, null);
