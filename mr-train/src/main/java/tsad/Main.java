@@ -70,10 +70,22 @@ public final class Main implements Runnable {
     try {
       return cl.execute(args);
     } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
-      // libtorch could not load (e.g. a GPU build on a machine without CUDA): say what is missing.
-      System.err.println("tsad: error: " + tsad.core.model.TorchRuntime.describeLoadFailure(e));
+      System.err.println("tsad: error: " + linkFailure(e));
       return EXIT_USER_ERROR;
     }
+  }
+
+  /**
+   * Says what a failed link means: libtorch that could not load (e.g. a GPU build on a machine without CUDA), or,
+   * for any other missing class, a class path that lacks a library or puts an older version of it first.
+   */
+  static String linkFailure(LinkageError e) {
+    String missing = String.valueOf(e.getMessage());
+    if (e instanceof NoClassDefFoundError && !missing.contains("bytedeco")) {
+      return "a class is missing from the class path: " + missing.replace('/', '.') + " (a library tsad needs is "
+          + "absent, or an older version of it comes first on the class path)";
+    }
+    return tsad.core.model.TorchRuntime.describeLoadFailure(e);
   }
 
   /** Runs a MapReduce job through ToolRunner (generic options first), with tsad's error handling. */

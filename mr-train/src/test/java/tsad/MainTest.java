@@ -71,6 +71,18 @@ public class MainTest {
   }
 
   @Test
+  void aMissingClassIsNotBlamedOnLibtorch() {
+    String other = Main.linkFailure(new NoClassDefFoundError("com/fasterxml/jackson/core/JsonProcessingException"));
+    assertEquals("a class is missing from the class path: com.fasterxml.jackson.core.JsonProcessingException (a "
+        + "library tsad needs is absent, or an older version of it comes first on the class path)", other);
+    String torch = Main.linkFailure(new NoClassDefFoundError("Could not initialize class "
+        + "org.bytedeco.pytorch.global.torch"));
+    assertTrue(torch.startsWith("cannot load libtorch: ") || torch.contains("-Dgpu"), torch);
+    String lib = Main.linkFailure(new UnsatisfiedLinkError("libtorch_cpu.so: cannot open shared object file"));
+    assertTrue(lib.contains("libtorch_cpu.so"), lib);
+  }
+
+  @Test
   void scoreWritesOneJsonLinePerSliceWithTheBundleNumbers() throws IOException {
     Path out = dir.resolve("scores.jsonl");
     Run score = tsad("score", "--model", model.toString(), "--input", data.resolve("test.csv").toString(),
