@@ -223,10 +223,11 @@ public final class ScoreFormat {
 
   /**
    * Double.toString's layout with the shortest digits that read back to the same double (Schubfach, as
-   * Double.toString itself since JDK 19). On JDK 17 Double.toString took ~210 ns a number, a fifth of a per-window
-   * line, and printed a 17th digit for some doubles (1.9999999999999998E23 for 2.0E23); the jackson-core copy of
-   * Schubfach takes ~85 ns. Where that class is missing (a cluster with a jackson-core before 2.14 first on the
-   * task's class path) Double.toString is used: the same doubles, now and then with a longer text.
+   * Double.toString itself since JDK 19). On JDK 17 Double.toString took ~210 ns a number, about a third of
+   * making and writing a per-window line, and printed a 17th digit for some doubles (1.9999999999999998E23 for
+   * 2.0E23); the jackson-core copy of Schubfach takes ~85 ns. Where that class is missing (a cluster with a
+   * jackson-core before 2.14 first on the task's class path) Double.toString is used: the same doubles, now and
+   * then with a longer text.
    */
   private static final class Shortest {
     private static final boolean SCHUBFACH = available();
