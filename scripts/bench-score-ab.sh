@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # A/B of the score job between another checkout (built) and this one, alternating, each job right after its own
 # bare-forward measurement (the machine's speed drifts): prints wall, task and scorer time and the ratios.
-# Usage: [PER=slice|window] [FORMAT=jsonl|tsv] scripts/bench-score-ab.sh OTHER_CHECKOUT [PAIRS=3] [SERIES=series-40000000]
-#        [CORES=1] [MODEL=model-dense-s1]
+# Usage: [PER=slice|window] [FORMAT=jsonl|tsv] scripts/bench-score-ab.sh OTHER_CHECKOUT [PAIRS=3]
+#        [SERIES=series-40000000] [CORES=1] [MODEL=model-dense-s1]
 # SERIES and MODEL are under .work/bench-mr (made by scripts/bench-mr.sh); OTHER_CHECKOUT e.g. from
 # `git worktree add /tmp/base <commit> && (cd /tmp/base && mvn -q -o -DskipTests package)`.
 set -euo pipefail
@@ -29,9 +29,9 @@ for _ in $(seq "$pairs"); do
     task=$(sed -n 's/.*score tasks: \([0-9]*\) ms in all.*/\1/p' "$out/e")
     scorer=$(sed -n 's/.* \([0-9]*\) ms in the scorer.*/\1/p' "$out/e")
     lines=$(sed -n 's/.* \([0-9]*\) ms making and writing lines.*/\1/p' "$out/e")
-    awk -v s="$side" -v n="$windows" -v a="$start" -v b="$end" -v f="$forward" -v t="$task" -v c="$scorer" -v l="${lines:-?}" \
-      -v k="$cores" 'BEGIN {
-      w = b - a; printf "%-5s wall %.2f s, tasks %d ms, scorer %d ms, lines %s ms, forward %.0f windows/s, job / forward %.3f, " \
-        "in-task / forward %.3f\n", s, w, t, c, l, f, n / w / f, n / (t / 1000 / k) / f }'
+    awk -v s="$side" -v n="$windows" -v a="$start" -v b="$end" -v f="$forward" -v t="$task" -v c="$scorer" \
+      -v l="${lines:-?}" -v k="$cores" 'BEGIN {
+      w = b - a; printf "%-5s wall %.2f s, tasks %d ms, scorer %d ms, lines %s ms, forward %.0f windows/s, " \
+        "job / forward %.3f, in-task / forward %.3f\n", s, w, t, c, l, f, n / w / f, n / (t / 1000 / k) / f }'
   done
 done

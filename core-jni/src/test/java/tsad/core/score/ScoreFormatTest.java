@@ -131,7 +131,8 @@ class ScoreFormatTest {
   void windowStartIsWhatInstantPrints() {
     ScoreFormat.Lines lines = new ScoreFormat.Lines(true, null);
     java.util.SplittableRandom rnd = new java.util.SplittableRandom(7);
-    long[] edges = {0, -1, 1, 999, 1000, 3_599_999, 3_600_000, -3_600_000, -3_600_001, 86_399_999, 86_400_000, -86_400_000, -86_400_001,
+    long[] edges = {0, -1, 1, 999, 1000, 3_599_999, 3_600_000, -3_600_000, -3_600_001, 86_399_999, 86_400_000,
+        -86_400_000, -86_400_001,
         java.time.Instant.parse("0000-01-01T00:00:00Z").toEpochMilli(),
         java.time.Instant.parse("9999-12-31T23:59:59.999Z").toEpochMilli(),
         java.time.Instant.parse("+10000-01-01T00:00:00Z").toEpochMilli(),
