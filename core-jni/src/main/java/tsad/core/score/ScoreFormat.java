@@ -25,7 +25,6 @@ public final class ScoreFormat {
     private String lastId;
     private String lastQuoted;
     private String windowHead;
-    private String lastTsvId;
     private String lastTsvField;
 
     /** A renderer for one model's results; {@code extra} are name, value pairs appended to every line. */
@@ -49,7 +48,7 @@ public final class ScoreFormat {
       if (windowMode) {
         // The start's text is made once for the id and the start field (it was a tenth of a per-window job).
         start(r.startMs());
-        if (r.givenId() == null) { // "series@start", without building the id string (quoted() made its head)
+        if (r.givenId() == null) { // "series@start", without building the id string (slice() made its head)
           sb.append(windowHead).append(start).append('"');
         } else {
           quote(r.id(), sb.append(",\"window\":"));
@@ -124,29 +123,29 @@ public final class ScoreFormat {
       instant(ms, start);
     }
 
-    /**
-     * A slice id as a JSON literal, kept while the lines are of one slice (its windows come in a row), and the
-     * head of its windows' window field.
-     */
+    /** A slice id as a JSON literal, kept while the lines are of one slice (its windows come in a row). */
     private String quoted(String id) {
+      slice(id);
+      return lastQuoted;
+    }
+
+    /** A slice id as a TSV field, kept likewise. */
+    private String tsvId(String id) {
+      slice(id);
+      return lastTsvField;
+    }
+
+    /** Makes the texts of a slice id that its lines repeat, when the id is not the last line's. */
+    private void slice(String id) {
       if (!id.equals(lastId)) {
         lastId = id;
         lastQuoted = quote(id);
         // The window field's text up to its start: the literal reopened, as the ISO start needs no escapes.
         windowHead = ",\"window\":" + lastQuoted.substring(0, lastQuoted.length() - 1) + "@";
-      }
-      return lastQuoted;
-    }
-
-    /** A slice id as a TSV field, kept while the rows are of one slice. */
-    private String tsvId(String id) {
-      if (!id.equals(lastTsvId)) {
-        lastTsvId = id;
         StringBuilder f = new StringBuilder(id.length() + 4);
         tsvField(id, f);
         lastTsvField = f.toString();
       }
-      return lastTsvField;
     }
 
     /** The threshold's text, kept while it does not change. */
