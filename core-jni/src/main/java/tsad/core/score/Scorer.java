@@ -32,6 +32,8 @@ public final class Scorer {
 
   /** "Keep the dtype" for reductions; shared and never freed, like the scaling tensors. */
   private static final ScalarTypeOptional SAME_DTYPE = new ScalarTypeOptional().retainReference();
+  /** at::Reduction::None: a loss per element. */
+  private static final long NO_REDUCTION = 0;
   private final Autoencoder model;
   private final Scaler scaler;
   private final Aggregation aggregation;
@@ -194,8 +196,10 @@ public final class Scorer {
       space.open(t, f);
       try (PointerScope scope = new PointerScope()) {
         Tensor x = Tensors.on(space.input(windows, from, len), model.device());
-        // In place: no extra (B, T, F) allocations beyond the forward pass's own output.
-        Tensor err = model.forward(x).sub_(x).square_();
+        // (y - x)^2 in one pass, written over the reconstruction y: no (B, T, F) allocation beyond the forward
+        // pass's own output, and one kernel where sub_ then square_ took two (the same float32 bits).
+        Tensor y = model.forward(x);
+        Tensor err = torch.mse_loss_out(y, y, x, NO_REDUCTION);
         // libtorch's CPU mean is this sum divided by the count, in float32 (bit for bit, tested); dividing in Java
         // saves a native call per batch.
         means = space.sums(err, len);
