@@ -20,14 +20,15 @@ cds_archive="$cds_dir/tsad.jsa"
 cds_list="$root/scripts/lib/tsad.classlist"
 [[ -f "$cds_list" ]] || return 0
 # What the archive was made from: the JVM, the class list and every jar (path, size, modification time).
-cds_stamp="$(readlink -f "$(command -v java)") $(stat -c '%s %Y' "$cds_list")
-$(tr ':' '\n' <<< "$java_cp" | xargs -d "\n" stat -c '%n %s %Y')"
+cds_stamp="$(readlink -f "$(command -v java)" || true) $(stat -c '%s %Y' "$cds_list" || true)
+$(tr ':' '\n' <<< "$java_cp" | xargs -d "\n" stat -c '%n %s %Y' || true)"
 cds_current() { [[ -f "$cds_archive" && "$(cat "$cds_dir/stamp" 2>/dev/null)" == "$cds_stamp" ]]; }
 if ! cds_current; then
   if [[ "$(cat "$cds_dir/failed" 2>/dev/null)" == "$cds_stamp" ]]; then
     return 0   # this build's dump already failed once; see dump.log
   fi
-  mkdir -p "$cds_dir"
+  # A checkout this user cannot write to runs without an archive rather than failing.
+  mkdir -p "$cds_dir" 2> /dev/null && [[ -w "$cds_dir" ]] || return 0
   # One launcher dumps while the others starting meanwhile wait for it, then use its archive.
   exec 9> "$cds_dir/lock"
   if command -v flock > /dev/null; then flock 9; fi
