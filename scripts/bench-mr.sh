@@ -16,6 +16,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 tsad="$root/scripts/tsad"
+source "$root/scripts/lib/bench-score.sh"
 out="$root/.work/bench-mr"
 mkdir -p "$out"
 rows_list=("$@")
@@ -92,14 +93,13 @@ for arch in ${ARCHS:-dense cnn}; do
         for ((i = 0; i < repeat; i++)); do
           # Each job is paired with a forward measurement taken right before it: this shared machine's speed drifts
           # for minutes at a time, and a ratio holds only between measurements made under the same conditions.
-          f=$("$tsad" bench --model "$model" --threads $cores --score-batches 256 --seconds 3 2>/dev/null \
-            | grep java-forward | sed 's/.*"windows_per_s":\([0-9.]*\).*/\1/')
+          f=$(bare_forward "$tsad" "$model" $cores)
           rm -rf "$out/scores-$arch"
           timed "$tsad" score --mapreduce -D mapreduce.local.map.tasks.maximum=$cores --model "$model" \
             --input "$out/series-$big" --output "$out/scores-$arch" --batch-size 256 --threads 1 --per "$per" \
             --format "$format"
-          windows=$(sed -n 's/^scored [0-9]* slices (\([0-9]*\) windows).*/\1/p' "$out/last.out")
-          task_ms=$(sed -n 's/.*score tasks: \([0-9]*\) ms in all.*/\1/p' "$out/last.err")
+          windows=$(scored_windows "$out/last.out")
+          task_ms=$(score_task_ms "$out/last.err")
           ratio=$(awk -v n="$windows" -v w="$wall" -v f="$f" 'BEGIN { printf "%.6f", n / w / f }')
           runs+=("$ratio $wall $task_ms $f $rss")
         done

@@ -7,6 +7,7 @@
 # `git worktree add /tmp/base <commit> && (cd /tmp/base && mvn -q -o -DskipTests package)`.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$here/scripts/lib/bench-score.sh"
 other="$(cd "${1:?usage: $0 OTHER_CHECKOUT [PAIRS] [SERIES] [CORES] [MODEL]}" && pwd)"
 pairs="${2:-3}" series="${3:-series-40000000}" cores="${4:-1}" model="$here/.work/bench-mr/${5:-model-dense-s1}"
 input="$here/.work/bench-mr/$series"
@@ -17,16 +18,15 @@ export TSAD_JAVA_OPTS="${TSAD_JAVA_OPTS:--Xmx1g}"
 for _ in $(seq "$pairs"); do
   for side in other this; do
     root="$other"; [[ "$side" == this ]] && root="$here"
-    forward=$("$root/scripts/tsad" bench --model "$model" --threads "$cores" --score-batches 256 --seconds 3 \
-      2>/dev/null | grep java-forward | sed 's/.*"windows_per_s":\([0-9.]*\).*/\1/')
+    forward=$(bare_forward "$root/scripts/tsad" "$model" "$cores")
     rm -rf "$out/scores"
     start=$(date +%s.%N)
     "$root/scripts/tsad" score --mapreduce -D mapreduce.local.map.tasks.maximum="$cores" --model "$model" \
       --input "$input" --output "$out/scores" --batch-size 256 --threads 1 --per "${PER:-slice}" \
       --format "${FORMAT:-jsonl}" > "$out/o" 2> "$out/e"
     end=$(date +%s.%N)
-    windows=$(sed -n 's/^scored [0-9]* slices (\([0-9]*\) windows).*/\1/p' "$out/o")
-    task=$(sed -n 's/.*score tasks: \([0-9]*\) ms in all.*/\1/p' "$out/e")
+    windows=$(scored_windows "$out/o")
+    task=$(score_task_ms "$out/e")
     scorer=$(sed -n 's/.* \([0-9]*\) ms in the scorer.*/\1/p' "$out/e")
     lines=$(sed -n 's/.* \([0-9]*\) ms making and writing lines.*/\1/p' "$out/e")
     awk -v s="$side" -v n="$windows" -v a="$start" -v b="$end" -v f="$forward" -v t="$task" -v c="$scorer" \
