@@ -7,12 +7,15 @@
 #    adds the lstm: slow at STRIDE=1, use STRIDE=16), writing a line per slice and per window (PERS=), at each
 #    input size in SCORE_ROWS, and with two sizes or more the marginal rate and the fixed cost of a job; each
 #    job runs REPEAT times (default 3), each time right after a forward measurement, and the median of those
-#    pairs by their ratio is kept; FORMAT=tsv writes TSV rows instead of JSON lines;
+#    pairs by their ratio is kept; FORMAT=tsv writes TSV rows instead of JSON lines; a near-empty job (250
+#    slices) measures the floor, what any job costs here beyond its work, and each row gives the best ratio a job
+#    of its size could reach (tasks as fast as the bare forward pass, plus that floor); the marginal row gives the
+#    size from which the job reaches 0.5x;
 #  - memory: every job runs in a JVM capped at -Xmx1g; in local mode all tasks run inside it, so no task had
 #    more than 1 GB of heap.
 # Usage: [STAGES="prepare score"] [ARCHS="dense cnn"] [PERS="slice window"] [STRIDE=1] [SCORE_ROWS="10000000 40000000"]
 #        [REPEAT=3] [FORMAT=jsonl|tsv] scripts/bench-mr.sh [ROWS...]
-#   (~4 GB disk in .work/bench-mr; SCORE_ROWS=40000000 adds ~5 GB)
+#   (~9 GB disk in .work/bench-mr at the default sizes)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 tsad="$root/scripts/tsad"
@@ -53,15 +56,16 @@ for rows in "${rows_list[@]}"; do
       'BEGIN { printf "| prepare | %d rows | %d | %.1f | %.0f rows/s | %s |\n", r, c, w, r / w, m }'
   done
 done
-# Score input: SCORE_ROWS rows (default: the largest prepare input) in slices of 256 steps. The models cut windows
+# Score input: SCORE_ROWS rows (default: the largest prepare input and four times it) in slices of 256 steps. The models cut windows
 # of 64 every STRIDE steps (default 1: 193 windows per slice, 7.5 M windows for 10^7 rows). Two or more sizes also
 # give the marginal rate, (windows2 - windows1) / (wall2 - wall1): the job's rate once its fixed costs (JVM start,
 # job set-up and commit, libtorch load, warm-up) are paid, as in a long scoring run.
 stride="${STRIDE:-1}"
 repeat="${REPEAT:-3}"
 format="${FORMAT:-jsonl}"
-read -r -a score_rows <<< "${SCORE_ROWS:-${rows_list[-1]}}"
-for big in "${score_rows[@]}"; do
+read -r -a score_rows <<< "${SCORE_ROWS:-${rows_list[-1]} $((rows_list[-1] * 4))}"
+floor_rows=64000
+for big in $floor_rows "${score_rows[@]}"; do
   long="$out/long-$big"
   [[ -f "$long/train.csv" ]] || "$tsad" synth --out "$long" --slices $((big / 256)) --length 256 --anomaly-rate 0 \
     > /dev/null
@@ -75,9 +79,11 @@ for big in "${score_rows[@]}"; do
 done
 echo
 echo "Score job on prepared slices of 256 steps: cores = map slots of the job (one torch thread each) = torch"
-echo "threads of the bare forward pass; per = one output line per slice or per window."
-echo "| model | per | cores | windows | score job wall s | job windows/s | in-task windows/s | bare forward windows/s (batch 256) | job / forward | in-task / forward | peak RSS MB |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|"
+echo "threads of the bare forward pass; per = one output line per slice or per window; best = the ratio a job of"
+echo "that size would reach if its tasks ran at the bare forward pass's speed and all else cost what the floor job"
+echo "(250 slices, nearly no work) cost: the most any MapReduce job of that size can reach on this machine."
+echo "| model | per | cores | windows | score job wall s | job windows/s | in-task windows/s | bare forward windows/s (batch 256) | job / forward | in-task / forward | best job / forward | peak RSS MB |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
 [[ "${STAGES:-prepare score}" == *score* ]] || exit 0
 for arch in ${ARCHS:-dense cnn}; do
   model="$out/model-$arch-s$stride"
@@ -88,7 +94,8 @@ for arch in ${ARCHS:-dense cnn}; do
       label=$per
       [[ "$format" == jsonl ]] || label="$per ($format)"
       points=()
-      for big in "${score_rows[@]}"; do
+      floor=""
+      for big in $floor_rows "${score_rows[@]}"; do
         runs=()
         for ((i = 0; i < repeat; i++)); do
           # Each job is paired with a forward measurement taken right before it: this shared machine's speed drifts
@@ -106,20 +113,29 @@ for arch in ${ARCHS:-dense cnn}; do
         # The median pair by its job / forward ratio.
         median=$(printf '%s\n' "${runs[@]}" | sort -n | sed -n "$(((repeat + 1) / 2))p")
         read -r _ wall task_ms forward rss <<< "$median"
+        if [[ -z "$floor" ]]; then
+          floor=$(awk -v n="$windows" -v w="$wall" -v f="$forward" 'BEGIN { printf "%.3f", w - n / f }')
+          awk -v a="$arch" -v p="$label" -v c="$cores" -v n="$windows" -v w="$wall" -v fl="$floor" -v m="$rss" \
+            'BEGIN { printf "| %s | %s | %d | %d (floor: %.2f s beyond the forward pass) | %.1f | | | | | | | %s |\n", a, p,
+            c, n, fl, w, m }'
+          continue
+        fi
         points+=("$windows:$wall:$forward")
         # In-task: the tasks' own time (summed over tasks) spread over the slots that ran them.
         awk -v a="$arch" -v p="$label" -v c="$cores" -v n="$windows" -v w="$wall" -v t="$task_ms" -v f="$forward" \
-          -v m="$rss" 'BEGIN { job = n / w; task = n / (t / 1000 / c);
-          printf "| %s | %s | %d | %d | %.1f | %.0f | %.0f | %.0f | %.3f | %.3f | %s |\n", a, p, c, n, w, job, task, f,
-            job / f, task / f, m }'
+          -v m="$rss" -v fl="$floor" 'BEGIN { job = n / w; task = n / (t / 1000 / c); best = n / f / (n / f + fl);
+          printf "| %s | %s | %d | %d | %.1f | %.0f | %.0f | %.0f | %.3f | %.3f | %.3f | %s |\n", a, p, c, n, w, job,
+            task, f, job / f, task / f, best, m }'
       done
       if [[ ${#points[@]} -ge 2 ]]; then
         # Against the mean of the two pairs' forward measurements.
         awk -v a="$arch" -v p="$label" -v c="$cores" -v first="${points[0]}" -v last="${points[-1]}" \
           'BEGIN { split(first, x, ":"); split(last, y, ":"); rate = (y[1] - x[1]) / (y[2] - x[2]);
           fixed = x[2] - x[1] / rate; f = (x[3] + y[3]) / 2;
-          printf "| %s | %s | %d | marginal | %.1f s fixed | %.0f | | %.0f | %.3f | | |\n", a, p, c, fixed, rate, f,
-            rate / f }'
+          # job / forward = 0.5 where n / f = 0.5 (fixed + n / rate): n = fixed / (2 / f - 1 / rate).
+          even = rate > f / 2 ? sprintf("0.5x from %.1f M windows", fixed / (2 / f - 1 / rate) / 1e6) : "never 0.5x";
+          printf "| %s | %s | %d | marginal | %.1f s fixed | %.0f | | %.0f | %.3f | | %s | |\n", a, p, c, fixed, rate,
+            f, rate / f, even }'
       fi
     done
   done

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code hadoop jar target/tsad-job.jar tsad.Main prepare|score ...} against a real HDFS + YARN: the client is a
  * separate JVM started the way the {@code hadoop} script starts one (Hadoop's jars + the cluster's configuration,
  * then {@code org.apache.hadoop.util.RunJar}), and the YARN containers have only Hadoop's jars, so tsad, protobuf,
- * JavaCPP and the libtorch natives can only come from the job jar. Scores must equal the local CLI's.
+ * JavaCPP and the libtorch natives can only come from the job jar. Scores must equal the local CLI's, and the
+ * generic options {@code -files} and {@code -libjars} must reach the containers.
  */
 @Tag("minicluster")
 class JobJarIT {
@@ -84,13 +85,24 @@ class JobJarIT {
     String prepared = hadoopJar(confDir, "prepare", "--input", hdfs + "/in/test.csv", "--output", hdfs + "/prepared",
         "--window", "32");
     assertTrue(prepared.contains("prepared 40 windows"), prepared);
-    String scored = hadoopJar(confDir, "score", "--mapreduce", "--model", model.toString(), "--input",
-        hdfs + "/prepared", "--output", hdfs + "/scores");
+    // Hadoop's generic options reach the containers: -libjars puts a codec class the cluster does not have on
+    // the tasks' classpath, and -files a file in their working directory, whose text the codec reads as its
+    // extension. Output files named part-m-NNNNN.<that text> show both arrived.
+    Path probeJar = ProbeCodecJar.build(dir.resolve("probe"), hadoopClasspath);
+    Path probeFile = Files.writeString(dir.resolve(ProbeCodecJar.FILE), "shipped-by-files");
+    String scored = hadoopJar(confDir, "score", "--mapreduce", "-files", probeFile.toString(), "-libjars",
+        probeJar.toString(), "-D", "mapreduce.output.fileoutputformat.compress=true", "-D",
+        "mapreduce.output.fileoutputformat.compress.codec=" + ProbeCodecJar.CODEC, "--model", model.toString(),
+        "--input", hdfs + "/prepared", "--output", hdfs + "/scores");
     assertTrue(scored.contains("scored 40 slices (40 windows)"), scored);
 
     List<String> lines = new ArrayList<>();
-    for (var st : fs.globStatus(new org.apache.hadoop.fs.Path("/scores/part-m-*"))) {
-      try (var in = fs.open(st.getPath())) {
+    var parts = fs.globStatus(new org.apache.hadoop.fs.Path("/scores/part-m-*"));
+    assertTrue(parts.length > 0, "no part-m-* files in /scores");
+    for (var st : parts) {
+      assertTrue(st.getPath().getName().matches("part-m-\\d+\\.shipped-by-files"), st.getPath()
+          + ": the task did not use the -libjars codec with the -files text as its extension");
+      try (var in = new java.util.zip.InflaterInputStream(fs.open(st.getPath()))) {
         lines.addAll(List.of(new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")));
       }
     }
