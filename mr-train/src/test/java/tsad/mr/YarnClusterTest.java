@@ -1,5 +1,6 @@
 package tsad.mr;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -45,7 +46,7 @@ class YarnClusterTest {
   }
 
   @Test
-  void prepareAndScoreOnYarnMatchTheLocalCli() throws Exception {
+  void prepareTrainAndScoreFromHdfsMatchTheLocalCli() throws Exception {
     Path local = dir.resolve("data");
     java.util.Map<String, double[]> expected = cluster.dataModelAndLocalScores(local, 60, 11, "/data/test.csv");
     FileSystem fs = cluster.fs();
@@ -56,6 +57,16 @@ class YarnClusterTest {
     assertEquals(0, ToolRunner.run(new Configuration(conf), prepare, new String[] {"--input", hdfs + "/data/test.csv",
         "--output", hdfs + "/prepared", "--window", "32"}));
     assertTrue(fs.exists(new org.apache.hadoop.fs.Path("/prepared/" + PrepareJob.MANIFEST)));
+    // Training reads the prepared SequenceFiles straight from HDFS and gives the model training on the CSV gives.
+    String[] common = {"--epochs", "2", "--threads", "1", "--quiet", "--window", "32"};
+    tsad.MainTest.Run fromHdfs = tsad.MainTest.tsad(LocalJobRunnerTest.concat(new String[] {"train", "--prepared", hdfs + "/prepared",
+        "--model-out", local.resolve("m-hdfs").toString()}, common));
+    assertEquals(0, fromHdfs.code(), fromHdfs.err());
+    tsad.MainTest.Run fromCsv = tsad.MainTest.tsad(LocalJobRunnerTest.concat(new String[] {"train", "--input",
+        local.resolve("test.csv").toString(), "--model-out", local.resolve("m-csv").toString()}, common));
+    assertEquals(0, fromCsv.code(), fromCsv.err());
+    assertArrayEquals(java.nio.file.Files.readAllBytes(local.resolve("m-csv/model.pt")),
+        java.nio.file.Files.readAllBytes(local.resolve("m-hdfs/model.pt")), "training from HDFS = training from CSV");
     // Splits of a few KB: the tasks past the first find their first record by the sync search, reading HDFS.
     long prepared = fs.getFileStatus(new org.apache.hadoop.fs.Path("/prepared/part-r-00000")).getLen();
     ScoreJob score = new ScoreJob();
