@@ -55,6 +55,23 @@ class MlflowCliTest {
     Run again = tsad("score", "--model", "models:/cli-model/1", "--input", dir.resolve("a/test.csv").toString(),
         "--output", scores.toString(), "--tracking-uri", uri, "--cache-dir", cache.toString());
     assertTrue(again.err().contains("(cached)"), again.err());
+    // The score job resolves the URI once on the client (from the same cache) and its lines name the version.
+    Path mrScores = dir.resolve("mr-scores");
+    Run mr = tsad("score", "--mapreduce", "--model", "models:/cli-model@champion", "--input",
+        dir.resolve("a/test.csv").toString(), "--output", mrScores.toString(), "--tracking-uri", uri, "--cache-dir",
+        cache.toString());
+    assertEquals(0, mr.code(), mr.err());
+    assertTrue(mr.err().contains("models:/cli-model/1 (cached)"), mr.err());
+    assertTrue(mr.out().contains("with models:/cli-model/1 into"), mr.out());
+    List<String> mrLines = new java.util.ArrayList<>();
+    try (var parts = Files.list(mrScores)) {
+      for (Path part : parts.filter(f -> f.getFileName().toString().startsWith("part-m-")).toList()) {
+        mrLines.addAll(Files.readAllLines(part));
+      }
+    }
+    // The same batch size (256) on both paths: the same lines, bit for bit, model and version included.
+    assertEquals(new java.util.TreeSet<>(lines), new java.util.TreeSet<>(mrLines), "the job's lines = the CLI's");
+    assertEquals(200, mrLines.size());
 
     Run promote = tsad("models", "promote", "cli-model", "1", "--stage", "Production", "--tracking-uri", uri);
     assertEquals(0, promote.code(), promote.err());
@@ -80,6 +97,22 @@ class MlflowCliTest {
         dir.resolve("a/test.csv").toString(), "--tracking-uri", uri, "--cache-dir", cache.toString());
     assertEquals(1, noAlias.code());
     assertTrue(noAlias.err().startsWith("tsad: error: registered model 'nothing-here' not found"), noAlias.err());
+    Run noAliasJob = tsad("score", "--mapreduce", "--model", "models:/nothing-here@champion", "--input",
+        dir.resolve("a/test.csv").toString(), "--output", dir.resolve("never").toString(), "--tracking-uri", uri,
+        "--cache-dir", cache.toString());
+    assertEquals(1, noAliasJob.code());
+    assertTrue(noAliasJob.err().startsWith("tsad: error: registered model 'nothing-here' not found"),
+        noAliasJob.err());
+    assertTrue(!Files.exists(dir.resolve("never")), "no job ran, no output");
+    // A tracking server that is down: bounded retries on the client, then one line; no job is submitted.
+    Run down = tsad("score", "--mapreduce", "--model", "models:/cli-model@champion", "--input",
+        dir.resolve("a/test.csv").toString(), "--output", dir.resolve("never").toString(), "--tracking-uri",
+        "http://127.0.0.1:9", "--cache-dir", dir.resolve("empty-cache").toString());
+    assertEquals(1, down.code());
+    String last = down.err().strip().lines().reduce((a, b) -> b).orElse("");
+    assertTrue(last.startsWith("tsad: error: ") && last.contains("127.0.0.1:9") && last.contains("gave up after"),
+        down.err());
+    assertTrue(!Files.exists(dir.resolve("never")), "no job ran, no output");
     Run aliasOnly = tsad("train", "--input", dir.resolve("a/train.csv").toString(), "--model-out",
         dir.resolve("x").toString(), "--alias", "champion");
     assertEquals(1, aliasOnly.code());

@@ -23,7 +23,6 @@ import tsad.core.window.Inputs;
 import tsad.core.window.Window;
 import tsad.proto.WindowMode;
 import tsad.registry.ModelResolver;
-import tsad.registry.ModelUri;
 
 /** {@code tsad score}: a model bundle and CSV in, one JSON line (or TSV row) per slice/window out. */
 @Command(name = "score", mixinStandardHelpOptions = true, sortOptions = false,
@@ -115,9 +114,7 @@ public final class ScoreCommand implements Callable<Integer> {
     String what = lines.perSlice() ? "slices (" + lines.windows() + " windows)" : windowMode ? "windows" : "slices";
     LOG.info(String.format(Locale.ROOT, "scored %d %s, %d anomalous (%.2f%%) at threshold %.6g (%s) with %s; %.1f s",
         lines.lines(), what, lines.anomalous(), 100.0 * lines.anomalous() / lines.lines(),
-        scorer.threshold(), bundle.threshold().getMethod(), resolved.version().isEmpty() ? model
-            : ModelUri.of(resolved.name(), resolved.version()) + (resolved.fromCache() ? " (cached)" : " (downloaded)"),
-        (System.nanoTime() - t0) / 1e9));
+        scorer.threshold(), bundle.threshold().getMethod(), resolved.describe(), (System.nanoTime() - t0) / 1e9));
     return 0;
   }
 }

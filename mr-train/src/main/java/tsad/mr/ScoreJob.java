@@ -97,6 +97,7 @@ public final class ScoreJob extends Configured implements Tool, Callable<Integer
       preloadTorch();
     }
     ModelResolver.Resolved m = registry.resolver().resolve(model);
+    LOG.info("scoring with " + m.describe() + ", resolved once here and shipped to the tasks");
     Path in = new Path(input);
     FileSystem inFs = in.getFileSystem(conf);
     if (!inFs.exists(in)) {

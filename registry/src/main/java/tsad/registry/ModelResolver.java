@@ -38,7 +38,12 @@ public final class ModelResolver {
    * @param version resolved version, or "" for a path
    * @param fromCache true when no download was needed
    */
-  public record Resolved(ModelBundle bundle, Path dir, String uri, String name, String version, boolean fromCache) {}
+  public record Resolved(ModelBundle bundle, Path dir, String uri, String name, String version, boolean fromCache) {
+    /** What a log line calls the model: the path as given, or "models:/NAME/VERSION (cached|downloaded)". */
+    public String describe() {
+      return version.isEmpty() ? uri : ModelUri.of(name, version) + (fromCache ? " (cached)" : " (downloaded)");
+    }
+  }
 
   /** A resolver caching under {@code cacheDir}; the registry is only contacted for models:/ URIs. */
   public ModelResolver(Path cacheDir, Supplier<ModelRegistry> registry) {
