@@ -10,6 +10,7 @@ import picocli.CommandLine.Option;
 import tsad.core.data.CsvOptions;
 import tsad.core.data.DataException;
 import tsad.core.data.DataReport;
+import tsad.core.data.SliceSample;
 import tsad.core.model.Autoencoder;
 import tsad.core.model.ModelSpecs;
 import tsad.core.train.ConsoleProgress;
@@ -106,6 +107,11 @@ public final class TrainCommand implements Callable<Integer> {
       description = "Per-feature scaling: standard, minmax, robust or none. Default: ${DEFAULT-VALUE}.")
   String scaler;
 
+  @Option(names = "--sample-slices", defaultValue = "1", paramLabel = "FRACTION",
+      description = "Train on this fraction of the slices, chosen by slice id and --seed (the same slices from CSV "
+          + "or prepared data; with --prepared the others are read past, not held). Default: ${DEFAULT-VALUE} (all).")
+  double sampleSlices;
+
   @Option(names = "--seed", defaultValue = "42", description = "Random seed (same seed + data on CPU = same model). Default: ${DEFAULT-VALUE}.")
   long seed;
 
@@ -182,7 +188,8 @@ public final class TrainCommand implements Callable<Integer> {
         .setPatience(patience != null ? patience : ModelSpecs.defaultPatience(architecture)).setMinDelta(minDelta).setValidationFraction(validationFraction).setGradClip(gradClip)
         .setSeed(seed).setThreads(threads != null ? threads : Runtime.getRuntime().availableProcessors())
         .setDevice(device).setThresholdMethod(threshold).setAggregation(Options.aggregation(aggregation))
-        .setScaler(Options.scaler(scaler)).setWeightDecay(weightDecay).build();
+        .setScaler(Options.scaler(scaler)).setWeightDecay(weightDecay).setSampleSlices(sampleSlices).build();
+    SliceSample sample = SliceSample.of(sampleSlices, seed);
 
     if ((input == null) == (prepared == null)) {
       throw new DataException("give exactly one of --input CSV and --prepared DIR");
@@ -191,15 +198,15 @@ public final class TrainCommand implements Callable<Integer> {
     DataReport report;
     Inputs.Loaded data;
     if (prepared != null) {
-      tsad.mr.PreparedWindows.Loaded p = tsad.mr.PreparedWindows.load(prepared);
-      report = DataReport.of(p.manifest().getSummary());
+      tsad.mr.PreparedWindows.Loaded p = tsad.mr.PreparedWindows.load(prepared, sample);
+      report = p.report();
       data = new Inputs.Loaded(p.windows(), p.manifest().getData().getFeatureColumnsList());
       csvOptions = Inputs.csvOptions(p.manifest().getData(), false);
       spec = Inputs.windowSpec(p.manifest().getData());
     } else {
       try (CsvMixin.RejectFile rejects = csv.rejectFile()) {
         report = new DataReport(rejects);
-        data = Inputs.read(input, csvOptions, spec, report);
+        data = Inputs.read(input, csvOptions, spec, report, sample);
       }
     }
     report.format().lines().forEach(LOG::info);

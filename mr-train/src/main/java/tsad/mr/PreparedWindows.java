@@ -16,6 +16,7 @@ import tsad.core.data.DataException;
 import tsad.core.data.DataReport;
 import tsad.core.data.RejectReason;
 import tsad.core.data.Series;
+import tsad.core.data.SliceSample;
 import tsad.core.window.Inputs;
 import tsad.core.window.Window;
 import tsad.core.window.WindowBuilder;
@@ -31,20 +32,30 @@ public final class PreparedWindows {
   private PreparedWindows() {}
 
   /** A prepared directory read whole. */
-  public record Loaded(PreparedData manifest, List<Window> windows) {}
+  public record Loaded(PreparedData manifest, List<Window> windows, DataReport report) {}
 
   /** Reads manifest and windows of a prepared directory given as a path or URI (hdfs://, file:). */
   public static Loaded load(String dir) {
+    return load(dir, SliceSample.ALL);
+  }
+
+  /**
+   * The same, keeping only the windows of the slices in {@code sample}: the others are read past, so memory holds
+   * the sample alone. The report holds the prepare job's counts and the slices left out.
+   */
+  public static Loaded load(String dir, SliceSample sample) {
     Configuration conf = new Configuration();
     Path p = new Path(dir);
     try {
       PreparedData m = manifest(p, conf);
-      List<Window> w = read(p, conf, m);
+      DataReport report = DataReport.of(m.getSummary());
+      List<Window> w = read(p, conf, m, sample, report);
       if (w.isEmpty()) {
-        throw new DataException(dir + " holds no windows (" + m.getSummary().getRowsRead() + " rows were read, "
-            + m.getSummary().getRowsRejected() + " rejected; see " + dir + "/quarantine)");
+        throw new DataException(dir + " holds no windows" + (sample.all() ? "" : " in the sample") + " ("
+            + m.getSummary().getRowsRead() + " rows were read, " + m.getSummary().getRowsRejected() + " rejected; see "
+            + dir + "/quarantine)");
       }
-      return new Loaded(m, w);
+      return new Loaded(m, w, report);
     } catch (IOException e) {
       throw new DataException("cannot read prepared data " + dir + ": " + e.getMessage(), e);
     }
@@ -70,6 +81,12 @@ public final class PreparedWindows {
 
   /** All windows, in part-file order, cut with the spec the data was prepared with. */
   public static List<Window> read(Path dir, Configuration conf, PreparedData manifest) throws IOException {
+    return read(dir, conf, manifest, SliceSample.ALL, new DataReport());
+  }
+
+  /** The windows of the slices in {@code sample}; each slice left out is counted in {@code report}. */
+  static List<Window> read(Path dir, Configuration conf, PreparedData manifest, SliceSample sample,
+      DataReport report) throws IOException {
     FileSystem fs = dir.getFileSystem(conf);
     Cutter cutter = new Cutter(manifest.getData());
     List<Window> out = new ArrayList<>();
@@ -81,7 +98,12 @@ public final class PreparedWindows {
       try (SequenceFile.Reader r = new SequenceFile.Reader(conf, SequenceFile.Reader.file(st.getPath()))) {
         while (r.next(key, value)) {
           try {
-            out.addAll(cutter.windows(ByteBuffer.wrap(value.getBytes(), 0, value.getLength())));
+            List<Window> w = cutter.windows(ByteBuffer.wrap(value.getBytes(), 0, value.getLength()));
+            if (sample.keep(key.toString())) {
+              out.addAll(w);
+            } else {
+              report.sampledOut(w.size());
+            }
           } catch (Rejected e) {
             throw new DataException(st.getPath() + ": record " + key + ": " + e.getMessage());
           }

@@ -140,6 +140,37 @@ class LocalJobRunnerTest {
   }
 
   @Test
+  void aSampleOfTheSlicesIsTheSameFromPreparedDataAndFromCsv() throws IOException {
+    Path out = dir.resolve("prepared-for-sample");
+    assertEquals(0, MainTest.tsad("prepare", "--input", input.toString(), "--output", out.toString(), "--window",
+        "32").code());
+    String[] common = {"--epochs", "2", "--threads", "1", "--quiet", "--window", "32", "--sample-slices", "0.5"};
+    MainTest.Run fromMr = MainTest.tsad(concat(new String[] {"train", "--prepared", out.toString(), "--model-out",
+        dir.resolve("s-mr").toString()}, common));
+    assertEquals(0, fromMr.code(), fromMr.err());
+    MainTest.Run fromCsv = MainTest.tsad(concat(new String[] {"train", "--input", input.toString(), "--model-out",
+        dir.resolve("s-csv").toString()}, common));
+    assertEquals(0, fromCsv.code(), fromCsv.err());
+    assertArrayEquals(Files.readAllBytes(dir.resolve("s-csv/model.pt")), Files.readAllBytes(dir.resolve("s-mr/model.pt")),
+        "the same slices sampled from either input, the same model");
+    tsad.core.bundle.ModelBundle b = tsad.core.bundle.ModelBundle.load(dir.resolve("s-mr"));
+    DataSummary d = b.provenance().getData();
+    // 120 usable slices of one window each: the left-out ones are counted, not lost.
+    assertEquals(120, d.getSlicesUsed());
+    assertTrue(d.getSlicesSampledOut() > 30 && d.getSlicesSampledOut() < 90, "left out " + d.getSlicesSampledOut());
+    assertEquals(120 - d.getSlicesSampledOut(), d.getWindows());
+    assertEquals(d, tsad.core.bundle.ModelBundle.load(dir.resolve("s-csv")).provenance().getData().toBuilder()
+        .setSource(d.getSource()).build(), "the same counts from CSV and prepared data");
+    assertEquals(0.5, b.provenance().getConfig().getSampleSlices(), 0.0);
+    assertTrue(fromMr.err().contains("sample: " + d.getSlicesSampledOut() + " of the used slices left out, "
+        + (120 - d.getSlicesSampledOut()) + " kept"), fromMr.err());
+    MainTest.Run bad = MainTest.tsad(concat(new String[] {"train", "--prepared", out.toString(), "--model-out",
+        dir.resolve("s-bad").toString(), "--sample-slices", "0"}, new String[0]));
+    assertEquals(1, bad.code());
+    assertTrue(bad.err().contains("--sample-slices must be in (0, 1], got 0.0"), bad.err());
+  }
+
+  @Test
   void theScoreJobGivesTheLocalScoresFromPreparedDataAndFromCsv() throws IOException {
     Path slice = dir.resolve("score-model");
     assertEquals(0, MainTest.tsad("train", "--input", dir.resolve("synth/train.csv").toString(), "--model-out",

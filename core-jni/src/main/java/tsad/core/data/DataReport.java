@@ -18,6 +18,7 @@ public final class DataReport {
   private long slicesRead;
   private long slicesUsed;
   private long windows;
+  private long slicesSampledOut;
   private long blankLines;
   private String source = "";
 
@@ -39,10 +40,25 @@ public final class DataReport {
     r.slicesRead = s.getSlicesRead();
     r.slicesUsed = s.getSlicesUsed();
     r.windows = s.getWindows();
+    r.slicesSampledOut = s.getSlicesSampledOut();
     r.source = s.getSource();
     s.getRowsRejectedByReasonMap().forEach((k, v) -> r.rowRejects.put(RejectReason.valueOf(k.toUpperCase(Locale.ROOT)), v));
     s.getSlicesRejectedByReasonMap().forEach((k, v) -> r.sliceRejects.put(RejectReason.valueOf(k.toUpperCase(Locale.ROOT)), v));
     return r;
+  }
+
+  /**
+   * Records that a used slice of {@code windows} windows was left out by sampling ({@link SliceSample}): it stays
+   * counted as used (its rows passed every check), and its windows leave the count of windows kept.
+   */
+  public void sampledOut(long windowsLeftOut) {
+    slicesSampledOut++;
+    windows -= windowsLeftOut;
+  }
+
+  /** Used slices left out by sampling. */
+  public long slicesSampledOut() {
+    return slicesSampledOut;
   }
 
   /** Records that one data row was read (before any check). */
@@ -142,7 +158,7 @@ public final class DataReport {
     DataSummary.Builder b = DataSummary.newBuilder()
         .setRowsRead(rowsRead).setRowsUsed(rowsUsed).setRowsRejected(rowsRejected())
         .setSlicesRead(slicesRead).setSlicesUsed(slicesUsed).setSlicesRejected(slicesRejected())
-        .setWindows(windows).setSource(source);
+        .setWindows(windows).setSource(source).setSlicesSampledOut(slicesSampledOut);
     rowRejects.forEach((r, n) -> b.putRowsRejectedByReason(r.label(), n));
     sliceRejects.forEach((r, n) -> b.putSlicesRejectedByReason(r.label(), n));
     return b.build();
@@ -155,6 +171,10 @@ public final class DataReport {
         rowsRejected(), reasons(rowRejects)));
     sb.append(String.format(Locale.ROOT, "slices: %d read, %d used, %d rejected%s%n", slicesRead, slicesUsed,
         slicesRejected(), reasons(sliceRejects)));
+    if (slicesSampledOut > 0) {
+      sb.append(String.format(Locale.ROOT, "sample: %d of the used slices left out, %d kept%n", slicesSampledOut,
+          slicesUsed - slicesSampledOut));
+    }
     sb.append(String.format(Locale.ROOT, "windows: %d", windows));
     if (blankLines > 0) {
       sb.append(String.format(Locale.ROOT, "%nblank lines skipped: %d", blankLines));

@@ -8,6 +8,7 @@ import tsad.core.data.CsvSeriesReader;
 import tsad.core.data.DataException;
 import tsad.core.data.DataReport;
 import tsad.core.data.Series;
+import tsad.core.data.SliceSample;
 import tsad.proto.DataSpec;
 
 /** Reads CSV into windows and converts between the stored {@link DataSpec} and the reader/builder options. */
@@ -19,12 +20,23 @@ public final class Inputs {
 
   /** Reads CSV files, groups and sorts slices, and cuts windows, counting everything in {@code report}. */
   public static Loaded read(List<Path> inputs, CsvOptions csv, WindowSpec spec, DataReport report) {
+    return read(inputs, csv, spec, report, SliceSample.ALL);
+  }
+
+  /** The same, keeping the windows of the slices in {@code sample} (the others are counted as left out). */
+  public static Loaded read(List<Path> inputs, CsvOptions csv, WindowSpec spec, DataReport report,
+      SliceSample sample) {
     CsvSeriesReader reader = new CsvSeriesReader(csv);
     List<Series> series = reader.read(inputs, report);
     WindowBuilder builder = new WindowBuilder(spec);
     List<Window> windows = new ArrayList<>();
     for (Series s : series) {
-      windows.addAll(builder.build(s, report));
+      List<Window> w = builder.build(s, report);
+      if (w.isEmpty() || sample.keep(s.id())) {
+        windows.addAll(w);
+      } else {
+        report.sampledOut(w.size());
+      }
     }
     if (windows.isEmpty()) {
       throw new DataException("no usable windows in " + inputs + ":\n" + report.format());
