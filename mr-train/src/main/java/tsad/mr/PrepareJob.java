@@ -36,6 +36,7 @@ import tsad.cli.WindowMixin;
 import tsad.core.data.CsvOptions;
 import tsad.core.data.CsvRowParser;
 import tsad.core.data.DataException;
+import tsad.core.data.DataReport;
 import tsad.core.window.Inputs;
 import tsad.core.window.WindowSpec;
 import tsad.proto.DataSpec;
@@ -149,13 +150,15 @@ public final class PrepareJob extends Configured implements Tool, Callable<Integ
     }
     windows = summary.getWindows();
     for (FeatureStats f : manifest.getFeatureStatsList()) {
-      LOG.info(String.format(Locale.ROOT, "feature %s: %d values, mean %.6g, std %.6g, min %.6g, max %.6g",
-          f.getName(), f.getCount(), f.getMean(), FeatureStatistics.std(f), f.getMin(), f.getMax()));
+      LOG.info(f.getCount() == 0 ? "feature " + f.getName() + ": no values" : String.format(Locale.ROOT,
+          "feature %s: %d values, mean %.6g, std %.6g, min %.6g, max %.6g", f.getName(), f.getCount(), f.getMean(),
+          FeatureStatistics.std(f), f.getMin(), f.getMax()));
     }
-    LOG.info(String.format(Locale.ROOT, "rows: %d read, %d used, %d rejected %s", summary.getRowsRead(),
-        summary.getRowsUsed(), summary.getRowsRejected(), summary.getRowsRejectedByReasonMap()));
-    LOG.info(String.format(Locale.ROOT, "slices: %d read, %d used, %d rejected %s", summary.getSlicesRead(),
-        summary.getSlicesUsed(), summary.getSlicesRejected(), summary.getSlicesRejectedByReasonMap()));
+    DataReport.of(summary).format().lines().forEach(LOG::info);
+    if (summary.getRowsRead() == 0) {
+      // Not an error: a scheduled run on a day without data prepares nothing, and training on it fails clearly.
+      LOG.warn("the input has no data rows (header only): prepared nothing");
+    }
     System.out.printf(Locale.ROOT, "prepared %d windows in %s (quarantine: %s/%s) in %.1f s%n", windows, out, out,
         MrReports.QUARANTINE, (System.nanoTime() - t0) / 1e9);
     return 0;

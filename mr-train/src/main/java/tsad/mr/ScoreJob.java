@@ -162,6 +162,8 @@ public final class ScoreJob extends Configured implements Tool, Callable<Integer
     if (rejected > 0) {
       LOG.warn(String.format(Locale.ROOT, "rejected %d slices that cannot be scored: see %s/%s", rejected, out,
           MrReports.QUARANTINE));
+    } else if (slices == 0) {
+      LOG.warn("the input holds no slices: nothing scored (" + in + ")");
     }
     return 0;
   }

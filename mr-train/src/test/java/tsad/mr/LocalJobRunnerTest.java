@@ -296,4 +296,31 @@ class LocalJobRunnerTest {
     assertTrue(failing.err().matches("(?s).*score job job_local\\w+ failed: task attempt_local\\w+_m_000000_0 failed: "
         + "java.io.IOException: injected failure of attempt .*"), failing.err());
   }
+
+  /** A header-only input (a scheduled day without data) prepares and scores nothing, and says so; training fails. */
+  @Test
+  void aHeaderOnlyInputIsReportedNotFailed() throws IOException {
+    Path empty = Files.createDirectories(dir.resolve("no-rows"));
+    Files.writeString(empty.resolve("day.csv"), "slice_id,time,value\n");
+    Path prepared = dir.resolve("no-rows-prepared");
+    MainTest.Run prepare = MainTest.tsad("prepare", "--input", empty.toString(), "--output", prepared.toString(),
+        "--window", "32");
+    assertEquals(0, prepare.code(), prepare.err());
+    assertTrue(prepare.out().startsWith("prepared 0 windows"), prepare.out());
+    assertTrue(prepare.err().contains("feature value: no values"), prepare.err());
+    assertTrue(prepare.err().contains("WARN PrepareJob - the input has no data rows (header only): prepared nothing"),
+        prepare.err());
+    Path model = dir.resolve("m-no-rows");
+    assertEquals(0, MainTest.tsad("train", "--input", dir.resolve("synth/train.csv").toString(), "--model-out",
+        model.toString(), "--window", "32", "--epochs", "1", "--threads", "1", "--quiet").code());
+    MainTest.Run score = MainTest.tsad("score", "--mapreduce", "--model", model.toString(), "--input",
+        prepared.toString(), "--output", dir.resolve("no-rows-scores").toString());
+    assertEquals(0, score.code(), score.err());
+    assertTrue(score.out().startsWith("scored 0 slices (0 windows)"), score.out());
+    assertTrue(score.err().contains("WARN ScoreJob - the input holds no slices: nothing scored"), score.err());
+    MainTest.Run train = MainTest.tsad("train", "--prepared", prepared.toString(), "--model-out",
+        dir.resolve("m-none").toString(), "--quiet");
+    assertEquals(1, train.code());
+    assertTrue(train.err().contains("holds no windows (0 rows were read, 0 rejected"), train.err());
+  }
 }
