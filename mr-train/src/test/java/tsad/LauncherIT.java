@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The launcher {@code scripts/tsad} as users run it, after the package phase: it dumps the class-data archive for the
  * build on its first run and its JVMs then map tsad's classes from that archive; {@code TSAD_CDS=off} runs without.
- * The JVM silently ignores an archive that does not match its class path, so only this shows the archive in use.
+ * The JVM silently ignores an archive that does not match its class path, so only this shows the archive in use,
+ * also with a cluster's configuration directory (HADOOP_CONF_DIR) on the class path.
  */
 class LauncherIT {
   @TempDir Path dir;
@@ -39,19 +41,64 @@ class LauncherIT {
     assertTrue(source(off, "tsad.Main ").contains("tsad-mr-train.jar"), source(off, "tsad.Main "));
   }
 
+  /**
+   * With HADOOP_CONF_DIR set, its core-site.xml reaches the job (here: hadoop.tmp.dir, under which the local job
+   * runner keeps its task files) and the classes still come from the archive: the directory goes after the jars. No jar
+   * on the launcher's class path carries a *-site.xml that would shadow the cluster's.
+   */
+  @Test
+  void clusterConfigurationReachesTheJobsAndKeepsTheArchive() throws Exception {
+    for (Path jar : jars()) {
+      try (java.util.jar.JarFile j = new java.util.jar.JarFile(jar.toFile())) {
+        List<String> sites = j.stream().map(e -> e.getName())
+            .filter(n -> n.matches("(core|hdfs|mapred|yarn)-site\\.xml")).toList();
+        assertTrue(sites.isEmpty(), jar + " carries " + sites + ", which would shadow HADOOP_CONF_DIR's");
+      }
+    }
+    Path conf = Files.createDirectories(dir.resolve("hadoop-conf"));
+    Path clusterTmp = dir.resolve("cluster-tmp");
+    Files.writeString(conf.resolve("core-site.xml"), "<configuration><property><name>hadoop.tmp.dir</name><value>"
+        + clusterTmp + "</value></property></configuration>");
+    assertEquals(0, MainTest.tsad("synth", "--out", dir.resolve("data").toString(), "--slices", "20", "--length",
+        "32").code());
+    launch("on", "warm.log", Map.of(), "--version");   // the archive of this build, if not there yet
+    Run prepare = launch("on", "conf.log", Map.of("HADOOP_CONF_DIR", conf.toString()), "prepare", "--input",
+        dir.resolve("data/train.csv").toString(), "--output", dir.resolve("prepared").toString(), "--window", "32");
+    assertEquals(0, prepare.rc, prepare.err);
+    assertTrue(Files.isDirectory(clusterTmp.resolve("mapred/local/localRunner")), "the job kept no files under the "
+        + "conf dir's hadoop.tmp.dir " + clusterTmp + ": " + prepare.err);
+    assertTrue(source(prepare, "tsad.Main ").contains("shared objects file"), source(prepare, "tsad.Main "));
+  }
+
+  private static List<Path> jars() throws java.io.IOException {
+    try (var lib = Files.list(ROOT.resolve("mr-train/target/lib"))) {
+      List<Path> all = new java.util.ArrayList<>(lib.filter(p -> p.toString().endsWith(".jar")).toList());
+      all.add(ROOT.resolve("mr-train/target/tsad-mr-train.jar"));
+      return all;
+    }
+  }
+
   private record Run(int rc, String err, List<String> loaded) {}
 
   private Run launch(String cds, String log) throws Exception {
+    Run r = launch(cds, log, Map.of(), "--version");
+    String out = Files.readString(dir.resolve(log + ".out"), StandardCharsets.UTF_8);
+    assertTrue(out.startsWith("tsad "), "unexpected --version output: " + out);
+    return r;
+  }
+
+  private Run launch(String cds, String log, Map<String, String> env, String... args) throws Exception {
     Path logFile = dir.resolve(log);
-    ProcessBuilder pb = new ProcessBuilder("bash", ROOT.resolve("scripts/tsad").toString(), "--version")
+    List<String> cmd = new java.util.ArrayList<>(List.of("bash", ROOT.resolve("scripts/tsad").toString()));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd)
         .redirectError(dir.resolve(log + ".err").toFile()).redirectOutput(dir.resolve(log + ".out").toFile());
     pb.environment().put("TSAD_CDS", cds);
     pb.environment().put("TSAD_JAVA_OPTS", "-Xmx256m -Xlog:class+load=info:file=" + logFile);
     pb.environment().remove("HADOOP_CONF_DIR");
+    pb.environment().putAll(env);
     Process p = pb.start();
-    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "scripts/tsad --version did not finish in 120 s");
-    String out = Files.readString(dir.resolve(log + ".out"), StandardCharsets.UTF_8);
-    assertTrue(out.startsWith("tsad "), "unexpected --version output: " + out);
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "scripts/tsad " + String.join(" ", args) + " did not finish in 120 s");
     return new Run(p.exitValue(), Files.readString(dir.resolve(log + ".err"), StandardCharsets.UTF_8),
         Files.readAllLines(logFile, StandardCharsets.UTF_8));
   }
