@@ -29,7 +29,7 @@ for steps in "${steps_list[@]}"; do
     "$tsad" synth --out "$data" --slices 1 --length "$steps" > /dev/null
     rm -f "$data/test.csv" "$data/labels.csv"
   fi
-  rm -rf "$out/scores" "$out/scores-prepared"
+  rm -rf "$out/scores"
   TSAD_JAVA_OPTS=-Xmx1g /usr/bin/time -f "%M" -o "$out/rss.txt" "$tsad" score --mapreduce --model "$model" \
     --input "$data" --output "$out/scores" > "$out/last.out" 2> "$out/last.err" || {
     echo "| $steps | failed: $(grep 'tsad: error' "$out/last.err" | head -1) | | | |"; continue; }

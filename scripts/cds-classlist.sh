@@ -17,7 +17,7 @@ export MLFLOW_TRACKING_URI
 MLFLOW_TRACKING_URI="$("$root/scripts/mlflow-server.sh" start --port "${TSAD_MLFLOW_PORT:-5000}" \
   --data "$root/.work/mlflow" 2>/dev/null)"
 rm -rf "$work/cds-scores"
-"$tsad" score --mapreduce --model "$work/model" --input "$work/scores-prepared" --output "$work/cds-scores" \
+"$tsad" score --mapreduce --model "$work/model" --input "$work/prepared" --output "$work/cds-scores" \
   --per window --format tsv > /dev/null
 "$tsad" score --model models:/tsad-quickstart@champion --input "$work/data/test.csv" --output /dev/null
 "$tsad" models list tsad-quickstart > /dev/null

@@ -19,7 +19,7 @@ echo "   $MLFLOW_TRACKING_URI"
 tsad="$root/scripts/tsad"
 echo "== synth: 2000 normal training slices, 2000 test slices (10% anomalous), T=64"
 "$tsad" synth --out "$work/data" --slices 2000 --length 64 --anomaly-rate 0.1 --seed 42
-rm -rf "$work/prepared" "$work/scores" "$work/scores-prepared"
+rm -rf "$work/prepared" "$work/scores"
 echo "== prepare (MapReduce, local job runner): group by slice, sort by time, windows of 64 -> SequenceFiles"
 "$tsad" prepare --input "$work/data/train.csv" --output "$work/prepared" --window 64
 echo "== train from the prepared windows: dense autoencoder, p99 threshold; tracked in MLflow, alias champion"

@@ -77,6 +77,9 @@ public final class ScoreJob extends Configured implements Tool, Callable<Integer
   @Mixin
   RegistryMixin registry;
 
+  /** Where, in the output, a run on CSV input keeps its prepare step's report and quarantine. */
+  static final String PREPARE_REPORT = "prepare";
+
   private Job lastJob;
 
   /** The job of the last run (its counters), for tests and callers embedding the Tool. */
@@ -104,10 +107,35 @@ public final class ScoreJob extends Configured implements Tool, Callable<Integer
       throw new DataException("input " + in + " does not exist");
     }
     ScoreLines.checkFormat(format);
-    DataSpec spec = m.bundle().dataSpec();
-    if (!inFs.exists(new Path(in, PrepareJob.MANIFEST))) {
-      in = prepareCsv(conf, spec);
+    FileSystem outFs = new Path(output).getFileSystem(conf);
+    Path outDir = outFs.makeQualified(new Path(output));
+    if (outFs.exists(outDir)) {   // before any work, the prepare step's included
+      throw new DataException("output " + outDir + " already exists; remove it or choose another");
     }
+    if (inFs.exists(new Path(in, PrepareJob.MANIFEST))) {
+      return score(conf, m, in);
+    }
+    // CSV: prepared first into a hidden sibling of the output, scored, then gone; its report and quarantine stay
+    // in OUTPUT/prepare/, so removing the output removes everything a run made and a rerun starts clean.
+    Path temp = new Path(outDir.getParent(), "." + outDir.getName() + ".prepare-" + UUID.randomUUID());
+    try {
+      score(conf, m, prepareCsv(conf, m.bundle().dataSpec(), temp));
+      Path kept = new Path(outDir, PREPARE_REPORT);
+      outFs.mkdirs(kept);
+      for (String name : List.of(PrepareJob.MANIFEST, MrReports.QUARANTINE)) {
+        if (outFs.exists(new Path(temp, name))) {
+          outFs.rename(new Path(temp, name), new Path(kept, name));
+        }
+      }
+      return 0;
+    } finally {
+      outFs.delete(temp, true);
+    }
+  }
+
+  /** Submits the score job on prepared data {@code in} and reports what it did. */
+  private int score(Configuration conf, ModelResolver.Resolved m, Path in) throws Exception {
+    DataSpec spec = m.bundle().dataSpec();
     DataSpec prepared = PreparedWindows.manifest(in, conf).getData();
     if (!prepared.getFeatureColumnsList().equals(spec.getFeatureColumnsList())) {
       throw new DataException(in + " holds features " + prepared.getFeatureColumnsList() + "; the model takes "
@@ -189,9 +217,8 @@ public final class ScoreJob extends Configured implements Tool, Callable<Integer
     return job.getCounters().findCounter(ScoreMapper.COUNTERS, name).getValue();
   }
 
-  /** Runs the prepare job on CSV input with the model's columns and windowing; returns the prepared dir. */
-  private Path prepareCsv(Configuration conf, DataSpec d) throws Exception {
-    Path prepared = new Path(output + "-prepared");
+  /** Runs the prepare job on CSV input with the model's columns and windowing into {@code prepared}; returns it. */
+  private Path prepareCsv(Configuration conf, DataSpec d, Path prepared) throws Exception {
     List<String> args = new ArrayList<>(List.of("--input", input, "--output", prepared.toString(),
         "--window", Integer.toString(d.getWindowLength()), "--stride", Integer.toString(d.getStride()),
         "--mode", d.getMode().name().toLowerCase(Locale.ROOT),

@@ -221,7 +221,36 @@ class LocalJobRunnerTest {
         assertEquals(expected.get(id)[1], got.get(id)[1], 0, id + " threshold");
       }
       assertTrue(lines.get(0).contains("\"model\":\"" + model + "\""), lines.get(0));
+      if (in.equals(input.toString())) {
+        csvRunLeavesItsPrepareReportInTheOutputAndNothingBeside(model, out, per);
+      }
     }
+  }
+
+  /**
+   * A score job on CSV keeps its prepare step's report and quarantine in OUTPUT/prepare/ and leaves nothing next to
+   * the output, so removing the output and running again works (a rerun of a scheduled day).
+   */
+  private void csvRunLeavesItsPrepareReportInTheOutputAndNothingBeside(Path model, Path out, String per)
+      throws IOException {
+    assertTrue(Files.isRegularFile(out.resolve("prepare/" + PrepareJob.MANIFEST)), "no prepare report in " + out);
+    List<String> quarantined = new ArrayList<>();
+    try (Stream<Path> q = Files.list(out.resolve("prepare/" + MrReports.QUARANTINE))) {
+      for (Path f : q.filter(p -> p.getFileName().toString().startsWith("part-")).toList()) {
+        quarantined.addAll(Files.readAllLines(f));
+      }
+    }
+    assertTrue(quarantined.stream().anyMatch(l -> l.startsWith("malformed_row\t")), "prepare's rejects: " + quarantined);
+    try (Stream<Path> siblings = Files.list(out.getParent())) {
+      List<String> left = siblings.map(p -> p.getFileName().toString())
+          .filter(n -> n.startsWith(out.getFileName().toString()) && !n.equals(out.getFileName().toString())
+              || n.startsWith("." + out.getFileName())).toList();
+      assertEquals(List.of(), left, "nothing left beside " + out);
+    }
+    org.apache.commons.io.FileUtils.deleteDirectory(out.toFile());
+    MainTest.Run again = MainTest.tsad("score", "--mapreduce", "--model", model.toString(), "--input", input.toString(),
+        "--output", out.toString(), "--per", per);
+    assertEquals(0, again.code(), again.err());
   }
 
   /** slice_id (or, per window, window id) -> {score, threshold} from score JSON lines. */
