@@ -121,53 +121,52 @@ class LocalJobRunnerTest {
 
   @Test
   void trainingFromPreparedWindowsGivesTheSameModelAsFromCsv() throws IOException {
-    Path out = dir.resolve("prepared-for-train");
-    assertEquals(0, MainTest.tsad("prepare", "--input", input.toString(), "--output", out.toString(), "--window",
-        "32").code());
-    String[] common = {"--epochs", "3", "--threads", "1", "--quiet", "--window", "32"};
-    MainTest.Run fromMr = MainTest.tsad(concat(new String[] {"train", "--prepared", out.toString(), "--model-out",
-        dir.resolve("m-mr").toString()}, common));
-    assertEquals(0, fromMr.code(), fromMr.err());
-    MainTest.Run fromCsv = MainTest.tsad(concat(new String[] {"train", "--input", input.toString(), "--model-out",
-        dir.resolve("m-csv").toString()}, common));
-    assertEquals(0, fromCsv.code(), fromCsv.err());
-    tsad.core.bundle.ModelBundle a = tsad.core.bundle.ModelBundle.load(dir.resolve("m-mr"));
-    tsad.core.bundle.ModelBundle b = tsad.core.bundle.ModelBundle.load(dir.resolve("m-csv"));
+    trainFromPreparedAndCsv("train", "--epochs", "3", "--threads", "1", "--quiet", "--window", "32");
+    tsad.core.bundle.ModelBundle a = tsad.core.bundle.ModelBundle.load(dir.resolve("train-mr"));
+    tsad.core.bundle.ModelBundle b = tsad.core.bundle.ModelBundle.load(dir.resolve("train-csv"));
     assertEquals(b.threshold().getValue(), a.threshold().getValue(), 0.0, "same windows, same split, same model");
-    assertArrayEquals(Files.readAllBytes(dir.resolve("m-csv/model.pt")), Files.readAllBytes(dir.resolve("m-mr/model.pt")));
     assertEquals(b.provenance().getData().getRowsRejectedByReasonMap(),
         a.provenance().getData().getRowsRejectedByReasonMap(), "the prepare job's counts reach the provenance");
   }
 
   @Test
   void aSampleOfTheSlicesIsTheSameFromPreparedDataAndFromCsv() throws IOException {
-    Path out = dir.resolve("prepared-for-sample");
-    assertEquals(0, MainTest.tsad("prepare", "--input", input.toString(), "--output", out.toString(), "--window",
-        "32").code());
-    String[] common = {"--epochs", "2", "--threads", "1", "--quiet", "--window", "32", "--sample-slices", "0.5"};
-    MainTest.Run fromMr = MainTest.tsad(concat(new String[] {"train", "--prepared", out.toString(), "--model-out",
-        dir.resolve("s-mr").toString()}, common));
-    assertEquals(0, fromMr.code(), fromMr.err());
-    MainTest.Run fromCsv = MainTest.tsad(concat(new String[] {"train", "--input", input.toString(), "--model-out",
-        dir.resolve("s-csv").toString()}, common));
-    assertEquals(0, fromCsv.code(), fromCsv.err());
-    assertArrayEquals(Files.readAllBytes(dir.resolve("s-csv/model.pt")), Files.readAllBytes(dir.resolve("s-mr/model.pt")),
-        "the same slices sampled from either input, the same model");
-    tsad.core.bundle.ModelBundle b = tsad.core.bundle.ModelBundle.load(dir.resolve("s-mr"));
+    MainTest.Run fromMr = trainFromPreparedAndCsv("sample", "--epochs", "2", "--threads", "1", "--quiet", "--window",
+        "32", "--sample-slices", "0.5");
+    tsad.core.bundle.ModelBundle b = tsad.core.bundle.ModelBundle.load(dir.resolve("sample-mr"));
     DataSummary d = b.provenance().getData();
     // 120 usable slices of one window each: the left-out ones are counted, not lost.
     assertEquals(120, d.getSlicesUsed());
     assertTrue(d.getSlicesSampledOut() > 30 && d.getSlicesSampledOut() < 90, "left out " + d.getSlicesSampledOut());
     assertEquals(120 - d.getSlicesSampledOut(), d.getWindows());
-    assertEquals(d, tsad.core.bundle.ModelBundle.load(dir.resolve("s-csv")).provenance().getData().toBuilder()
+    assertEquals(d, tsad.core.bundle.ModelBundle.load(dir.resolve("sample-csv")).provenance().getData().toBuilder()
         .setSource(d.getSource()).build(), "the same counts from CSV and prepared data");
     assertEquals(0.5, b.provenance().getConfig().getSampleSlices(), 0.0);
     assertTrue(fromMr.err().contains("sample: " + d.getSlicesSampledOut() + " of the used slices left out, "
         + (120 - d.getSlicesSampledOut()) + " kept"), fromMr.err());
-    MainTest.Run bad = MainTest.tsad(concat(new String[] {"train", "--prepared", out.toString(), "--model-out",
-        dir.resolve("s-bad").toString(), "--sample-slices", "0"}, new String[0]));
+    MainTest.Run bad = MainTest.tsad("train", "--prepared", dir.resolve("prepared-sample").toString(), "--model-out",
+        dir.resolve("sample-bad").toString(), "--sample-slices", "0");
     assertEquals(1, bad.code());
     assertTrue(bad.err().contains("--sample-slices must be in (0, 1], got 0.0"), bad.err());
+  }
+
+  /**
+   * Prepares the test input into prepared-NAME, trains from it and from the CSV with the same options (bundles
+   * NAME-mr and NAME-csv), checks the two models are bit-equal, and returns the run on the prepared data.
+   */
+  private static MainTest.Run trainFromPreparedAndCsv(String name, String... options) throws IOException {
+    Path out = dir.resolve("prepared-" + name);
+    assertEquals(0, MainTest.tsad("prepare", "--input", input.toString(), "--output", out.toString(), "--window",
+        "32").code());
+    MainTest.Run fromMr = MainTest.tsad(concat(new String[] {"train", "--prepared", out.toString(), "--model-out",
+        dir.resolve(name + "-mr").toString()}, options));
+    assertEquals(0, fromMr.code(), fromMr.err());
+    MainTest.Run fromCsv = MainTest.tsad(concat(new String[] {"train", "--input", input.toString(), "--model-out",
+        dir.resolve(name + "-csv").toString()}, options));
+    assertEquals(0, fromCsv.code(), fromCsv.err());
+    assertArrayEquals(Files.readAllBytes(dir.resolve(name + "-csv/model.pt")),
+        Files.readAllBytes(dir.resolve(name + "-mr/model.pt")), name + ": the same windows from either input, the same model");
+    return fromMr;
   }
 
   @Test
