@@ -59,11 +59,18 @@ final class MrDefaults {
 
   /** Sets a job's output directory, refusing one that exists (a rerun must not mix old and new parts). */
   static org.apache.hadoop.fs.Path newOutput(org.apache.hadoop.mapreduce.Job job, String dir) throws java.io.IOException {
+    org.apache.hadoop.fs.Path out = freshOutput(job.getConfiguration(), dir);
+    org.apache.hadoop.mapreduce.lib.output.FileOutputFormat.setOutputPath(job, out);
+    return out;
+  }
+
+  /** The output directory {@code dir}; a clear error if it exists (a job never writes into old output). */
+  static org.apache.hadoop.fs.Path freshOutput(org.apache.hadoop.conf.Configuration conf, String dir)
+      throws java.io.IOException {
     org.apache.hadoop.fs.Path out = new org.apache.hadoop.fs.Path(dir);
-    if (out.getFileSystem(job.getConfiguration()).exists(out)) {
+    if (out.getFileSystem(conf).exists(out)) {
       throw new tsad.core.data.DataException("output " + out + " already exists; remove it or choose another");
     }
-    org.apache.hadoop.mapreduce.lib.output.FileOutputFormat.setOutputPath(job, out);
     return out;
   }
 

@@ -107,11 +107,9 @@ public final class ScoreJob extends Configured implements Tool, Callable<Integer
       throw new DataException("input " + in + " does not exist");
     }
     ScoreLines.checkFormat(format);
-    FileSystem outFs = new Path(output).getFileSystem(conf);
-    Path outDir = outFs.makeQualified(new Path(output));
-    if (outFs.exists(outDir)) {   // before any work, the prepare step's included
-      throw new DataException("output " + outDir + " already exists; remove it or choose another");
-    }
+    Path outDir = MrDefaults.freshOutput(conf, output);   // checked before any work, the prepare step's included
+    FileSystem outFs = outDir.getFileSystem(conf);
+    outDir = outFs.makeQualified(outDir);
     if (inFs.exists(new Path(in, PrepareJob.MANIFEST))) {
       return score(conf, m, in);
     }

@@ -246,6 +246,11 @@ class LocalJobRunnerTest {
               || n.startsWith("." + out.getFileName())).toList();
       assertEquals(List.of(), left, "nothing left beside " + out);
     }
+    MainTest.Run onTop = MainTest.tsad("score", "--mapreduce", "--model", model.toString(), "--input",
+        input.toString(), "--output", out.toString(), "--per", per);
+    assertEquals(1, onTop.code());
+    assertTrue(onTop.err().contains("output " + out + " already exists") && !onTop.err().contains("PrepareJob"),
+        "refused before preparing anything: " + onTop.err());
     org.apache.commons.io.FileUtils.deleteDirectory(out.toFile());
     MainTest.Run again = MainTest.tsad("score", "--mapreduce", "--model", model.toString(), "--input", input.toString(),
         "--output", out.toString(), "--per", per);
