@@ -46,12 +46,35 @@ public final class Main implements Runnable {
     return execute(new CommandLine(new Main()), args);
   }
 
+  /**
+   * The one-line account of a failure outside tsad (a cluster or server that does not answer, a path the user may
+   * not read or that is gone), or null for a failure of tsad's own, which gets a stack trace.
+   */
+  static String environmentError(Throwable ex) {
+    for (Throwable t = ex; t != null; t = t.getCause()) {
+      if (t instanceof java.net.ConnectException || t instanceof java.net.UnknownHostException
+          || t instanceof java.net.NoRouteToHostException || t instanceof java.net.SocketTimeoutException) {
+        return t.getMessage() + " (is the cluster up? Its addresses come from HADOOP_CONF_DIR or -D, e.g. "
+            + "yarn.resourcemanager.address, fs.defaultFS)";
+      }
+      if (t instanceof org.apache.hadoop.security.AccessControlException
+          || t instanceof java.nio.file.AccessDeniedException) {
+        return "permission denied: " + t.getMessage();
+      }
+      if (t instanceof java.io.FileNotFoundException || t instanceof java.nio.file.NoSuchFileException) {
+        return "not found: " + t.getMessage();
+      }
+    }
+    return null;
+  }
+
   /** Executes a command with tsad's exit codes and one-line errors (also used by the MapReduce Tools). */
   public static int execute(CommandLine cl, String... args) {
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
       PrintWriter err = cmd.getErr();
-      if (ex instanceof DataException) {
-        err.println("tsad: error: " + ex.getMessage());
+      String environment = environmentError(ex);
+      if (ex instanceof DataException || environment != null) {
+        err.println("tsad: error: " + (environment != null ? environment : ex.getMessage()));
         err.flush();
         return EXIT_USER_ERROR;
       }

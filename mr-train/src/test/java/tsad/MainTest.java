@@ -191,4 +191,16 @@ public class MainTest {
     assertEquals(1, strict.code());
     assertTrue(strict.err().contains("bad.csv:66: non_finite"), strict.err());
   }
+
+  /** Failures outside tsad get one line and exit 1; tsad's own get a stack trace (exit 3). */
+  @Test
+  void aClusterThatDoesNotAnswerOrAPathThatIsNotAllowedIsOneLine() {
+    Exception down = new java.io.IOException("submitting", new java.net.ConnectException(
+        "Call From vm/127.0.0.1 to localhost:1 failed on connection exception"));
+    org.junit.jupiter.api.Assertions.assertTrue(Main.environmentError(down).startsWith(
+        "Call From vm/127.0.0.1 to localhost:1 failed on connection exception (is the cluster up?"));
+    org.junit.jupiter.api.Assertions.assertEquals("permission denied: user x may not write /data",
+        Main.environmentError(new org.apache.hadoop.security.AccessControlException("user x may not write /data")));
+    org.junit.jupiter.api.Assertions.assertNull(Main.environmentError(new IllegalStateException("a bug")));
+  }
 }

@@ -48,4 +48,23 @@ class MrDefaultsTest {
     assertEquals(4096, user.getInt("io.file.buffer.size", 0));
     assertEquals(5000, user.getInt("mapreduce.client.completion.pollinterval", 0));
   }
+
+  @Test
+  void aResourceManagerThatDoesNotAnswerIsGivenUpOnInAboutAMinuteUnlessTheSiteSaysOtherwise() {
+    String wait = "yarn.resourcemanager.connect.max-wait.ms";
+    Configuration yarn = new org.apache.hadoop.yarn.conf.YarnConfiguration(); // yarn-default.xml: 15 minutes
+    assertEquals(900_000, yarn.getLong(wait, 0));
+    yarn.set("mapreduce.framework.name", "yarn");
+    MrDefaults.apply(yarn);
+    assertEquals(20_000, yarn.getLong(wait, 0));
+    assertEquals(10_000, yarn.getLong("yarn.resourcemanager.connect.retry-interval.ms", 0));
+    Configuration site = new Configuration(false);
+    site.set("mapreduce.framework.name", "yarn");
+    site.setLong(wait, 300_000);
+    MrDefaults.apply(site);
+    assertEquals(300_000, site.getLong(wait, 0));
+    Configuration local = new Configuration(false);
+    MrDefaults.apply(local);
+    assertNull(local.get(wait), "the local runner talks to no resource manager");
+  }
 }
