@@ -1,6 +1,8 @@
 package tsad.cli;
 
 import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,6 +15,11 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.io.compress.CompressionCodec;
+import org.apache.hadoop.io.compress.CompressionCodecFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import tsad.core.data.CsvRowParser;
@@ -25,8 +32,9 @@ import tsad.core.score.Evaluation;
         + "anomalous when any of their windows is.")
 public final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--scores", required = true, paramLabel = "JSONL|DIR",
-      description = "Output of tsad score, or the output directory of tsad score --mapreduce (its part-* files).")
-  Path scores;
+      description = "Output of tsad score, or the output directory of tsad score --mapreduce (its part-* files, "
+          + "compressed or not); a local path or a Hadoop URI (hdfs://...).")
+  String scores;
 
   @Option(names = "--labels", required = true, paramLabel = "CSV", description = "slice_id,is_anomaly[,kind] with a header.")
   Path labels;
@@ -43,8 +51,16 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     Map<String, SliceScore> bySlice = new LinkedHashMap<>();
-    for (Path file : scoreFiles()) {
-      readScores(file, bySlice);
+    Configuration conf = new Configuration();
+    org.apache.hadoop.fs.Path where = new org.apache.hadoop.fs.Path(scores);
+    FileSystem fs = where.getFileSystem(conf);
+    CompressionCodecFactory codecs = new CompressionCodecFactory(conf);
+    for (org.apache.hadoop.fs.Path file : scoreFiles(fs, where)) {
+      // Part files written with output compression on (a common cluster setting) are read through their codec.
+      CompressionCodec codec = codecs.getCodec(file);
+      try (InputStream raw = fs.open(file); InputStream in = codec == null ? raw : codec.createInputStream(raw)) {
+        readScores(file.toString(), in, bySlice);
+      }
     }
     Map<String, String[]> truth = new LinkedHashMap<>();
     List<String> lines = Files.readAllLines(labels, StandardCharsets.UTF_8);
@@ -102,22 +118,30 @@ public final class EvaluateCommand implements Callable<Integer> {
   }
 
   /** The scores file, or the part-* files of a MapReduce output directory in name order. */
-  private List<Path> scoreFiles() throws IOException {
-    if (!Files.isDirectory(scores)) {
-      return List.of(scores);
+  private static List<org.apache.hadoop.fs.Path> scoreFiles(FileSystem fs, org.apache.hadoop.fs.Path where)
+      throws IOException {
+    if (!fs.exists(where)) {
+      throw new DataException("scores " + where + " do not exist");
     }
-    try (var files = Files.list(scores)) {
-      List<Path> parts = files.filter(f -> f.getFileName().toString().startsWith("part-")).sorted().toList();
-      if (parts.isEmpty()) {
-        throw new DataException("directory " + scores + " holds no part-* files (the output of tsad score --mapreduce)");
+    if (!fs.getFileStatus(where).isDirectory()) {
+      return List.of(where);
+    }
+    List<org.apache.hadoop.fs.Path> parts = new ArrayList<>();
+    for (FileStatus st : fs.listStatus(where)) {
+      if (st.isFile() && st.getPath().getName().startsWith("part-")) {
+        parts.add(st.getPath());
       }
-      return parts;
     }
+    if (parts.isEmpty()) {
+      throw new DataException("directory " + where + " holds no part-* files (the output of tsad score --mapreduce)");
+    }
+    java.util.Collections.sort(parts);
+    return parts;
   }
 
   /** Reads one file of score lines into per-slice scores (a slice's highest window score, flagged if any is). */
-  private static void readScores(Path file, Map<String, SliceScore> bySlice) throws IOException {
-    try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+  private static void readScores(String file, InputStream in, Map<String, SliceScore> bySlice) throws IOException {
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
       String line;
       int n = 0;
       while ((line = r.readLine()) != null) {

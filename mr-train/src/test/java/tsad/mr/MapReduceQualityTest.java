@@ -52,6 +52,19 @@ class MapReduceQualityTest {
     assertTrue(auc >= 0.95, "AUC-ROC " + auc + " < 0.95");
     assertTrue(recall >= 90, "recall at p99 " + recall + "% < 90%");
     assertTrue(falseAlarms <= 2, "false alarms at p99 " + falseAlarms + "% > 2%");
+
+    // With output compression on (a common cluster setting), evaluate reads the gzip part files alike.
+    Path gz = dir.resolve("scores-gz");
+    MainTest.Run compressed = MainTest.tsad("score", "--mapreduce", "-D",
+        "mapreduce.output.fileoutputformat.compress=true", "-D",
+        "mapreduce.output.fileoutputformat.compress.codec=org.apache.hadoop.io.compress.GzipCodec", "--model",
+        model.toString(), "--input", data.resolve("test.csv").toString(), "--output", gz.toString());
+    assertEquals(0, compressed.code(), compressed.err());
+    assertTrue(java.nio.file.Files.exists(gz.resolve("part-m-00000.gz")), "the part files are gzip");
+    MainTest.Run evalGz = MainTest.tsad("evaluate", "--scores", gz.toString(), "--labels",
+        data.resolve("labels.csv").toString());
+    assertEquals(0, evalGz.code(), evalGz.err());
+    assertEquals(eval.out(), evalGz.out(), "the same evaluation from compressed part files");
   }
 
   private static double number(String text, String regex) {
