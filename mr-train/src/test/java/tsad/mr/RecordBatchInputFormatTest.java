@@ -71,8 +71,10 @@ class RecordBatchInputFormatTest {
     }
   }
 
-  @Test
-  void everySplitReadsWhatHadoopsReaderReads() throws Exception {
+  /** Also with record and block compression, which clusters often turn on for all job output. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(SequenceFile.CompressionType.class)
+  void everySplitReadsWhatHadoopsReaderReads(SequenceFile.CompressionType compression) throws Exception {
     Configuration conf = new Configuration();
     Random r = new Random(7);
     int n = 400;
@@ -80,7 +82,7 @@ class RecordBatchInputFormatTest {
       byte[] v = new byte[i % 50 == 7 ? 300_000 + r.nextInt(200_000) : r.nextInt(3000)];
       r.nextBytes(v);
       return v;
-    });
+    }, compression);
     long length = FileSystem.getLocal(conf).getFileStatus(file).getLen();
     for (long size : new long[] {7919, 65_536, 150_001, 1 << 20}) {
       List<String> all = new ArrayList<>();
@@ -119,9 +121,18 @@ class RecordBatchInputFormatTest {
   /** A SequenceFile of n records, keys PREFIX + i, values made by {@code value}. */
   private org.apache.hadoop.fs.Path sequenceFile(Configuration conf, String prefix, int n,
       java.util.function.IntFunction<byte[]> value) throws java.io.IOException {
+    return sequenceFile(conf, prefix, n, value, SequenceFile.CompressionType.NONE);
+  }
+
+  private org.apache.hadoop.fs.Path sequenceFile(Configuration conf, String prefix, int n,
+      java.util.function.IntFunction<byte[]> value, SequenceFile.CompressionType compression)
+      throws java.io.IOException {
     org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(dir.resolve("part-r-00000").toUri());
+    org.apache.hadoop.io.compress.DefaultCodec codec = new org.apache.hadoop.io.compress.DefaultCodec();
+    codec.setConf(conf);
     try (SequenceFile.Writer w = SequenceFile.createWriter(conf, SequenceFile.Writer.file(file),
-        SequenceFile.Writer.keyClass(Text.class), SequenceFile.Writer.valueClass(BytesWritable.class))) {
+        SequenceFile.Writer.keyClass(Text.class), SequenceFile.Writer.valueClass(BytesWritable.class),
+        SequenceFile.Writer.compression(compression, codec))) {
       for (int i = 0; i < n; i++) {
         w.append(new Text(prefix + i), new BytesWritable(value.apply(i)));
       }
