@@ -84,6 +84,8 @@ public final class PrepareJob extends Configured implements Tool, Callable<Integ
   CsvMixin csv;
 
   private long windows;
+  /** Where the report and quarantine end up when this run is a score job's step (null: the output itself). */
+  private Path reportedIn;
 
   @Override
   public int run(String[] args) {
@@ -159,8 +161,13 @@ public final class PrepareJob extends Configured implements Tool, Callable<Integ
       // Not an error: a scheduled run on a day without data prepares nothing, and training on it fails clearly.
       LOG.warn("the input has no data rows (header only): prepared nothing");
     }
-    System.out.printf(Locale.ROOT, "prepared %d windows in %s (quarantine: %s/%s) in %.1f s%n", windows, out, out,
-        MrReports.QUARANTINE, (System.nanoTime() - t0) / 1e9);
+    if (reportedIn == null) {
+      System.out.printf(Locale.ROOT, "prepared %d windows in %s (quarantine: %s/%s) in %.1f s%n", windows, out, out,
+          MrReports.QUARANTINE, (System.nanoTime() - t0) / 1e9);
+    } else {
+      System.out.printf(Locale.ROOT, "prepared %d windows for scoring (report and quarantine: %s) in %.1f s%n",
+          windows, reportedIn, (System.nanoTime() - t0) / 1e9);
+    }
     return 0;
   }
 
@@ -178,6 +185,11 @@ public final class PrepareJob extends Configured implements Tool, Callable<Integ
       fs.delete(st.getPath(), false);
     }
     return total.toProto();
+  }
+
+  /** Makes this run a step of a score job on CSV, whose report and quarantine are kept in {@code dir}. */
+  void reportIn(Path dir) {
+    reportedIn = dir;
   }
 
   /** Windows written by the last run. */

@@ -117,8 +117,8 @@ public final class ScoreJob extends Configured implements Tool, Callable<Integer
     // in OUTPUT/prepare/, so removing the output removes everything a run made and a rerun starts clean.
     Path temp = new Path(outDir.getParent(), "." + outDir.getName() + ".prepare-" + UUID.randomUUID());
     try {
-      score(conf, m, prepareCsv(conf, m.bundle().dataSpec(), temp));
-      Path kept = new Path(outDir, PREPARE_REPORT);
+      Path kept = new Path(new Path(output), PREPARE_REPORT);   // as the user named it, for the messages
+      score(conf, m, prepareCsv(conf, m.bundle().dataSpec(), temp, kept));
       outFs.mkdirs(kept);
       for (String name : List.of(PrepareJob.MANIFEST, MrReports.QUARANTINE)) {
         if (outFs.exists(new Path(temp, name))) {
@@ -189,7 +189,7 @@ public final class ScoreJob extends Configured implements Tool, Callable<Integer
       LOG.warn(String.format(Locale.ROOT, "rejected %d slices that cannot be scored: see %s/%s", rejected, out,
           MrReports.QUARANTINE));
     } else if (slices == 0) {
-      LOG.warn("the input holds no slices: nothing scored (" + in + ")");
+      LOG.warn("the input holds no slices: nothing scored (" + input + ")");
     }
     return 0;
   }
@@ -215,8 +215,11 @@ public final class ScoreJob extends Configured implements Tool, Callable<Integer
     return job.getCounters().findCounter(ScoreMapper.COUNTERS, name).getValue();
   }
 
-  /** Runs the prepare job on CSV input with the model's columns and windowing into {@code prepared}; returns it. */
-  private Path prepareCsv(Configuration conf, DataSpec d, Path prepared) throws Exception {
+  /**
+   * Runs the prepare job on CSV input with the model's columns and windowing into {@code prepared}, its report and
+   * quarantine to be kept in {@code kept}; returns {@code prepared}.
+   */
+  private Path prepareCsv(Configuration conf, DataSpec d, Path prepared, Path kept) throws Exception {
     List<String> args = new ArrayList<>(List.of("--input", input, "--output", prepared.toString(),
         "--window", Integer.toString(d.getWindowLength()), "--stride", Integer.toString(d.getStride()),
         "--mode", d.getMode().name().toLowerCase(Locale.ROOT),
@@ -231,6 +234,7 @@ public final class ScoreJob extends Configured implements Tool, Callable<Integer
         }));
     PrepareJob prepare = new PrepareJob();
     prepare.setConf(conf);
+    prepare.reportIn(kept);
     int code = prepare.run(args.toArray(new String[0]));
     if (code != 0) {
       throw new DataException("preparing " + input + " for scoring failed (exit " + code + ")");
