@@ -19,10 +19,12 @@ final class MrDefaults {
     if ("local".equals(conf.get("mapreduce.framework.name", "local"))) {
       shareLocalHeap(conf);
       inProcessLocalFiles(conf);
-    } else if (unset(conf, "yarn.resourcemanager.connect.max-wait.ms")) {
+    } else if (unset(conf, "yarn.resourcemanager.connect.max-wait.ms")
+        && !conf.getBoolean("yarn.resourcemanager.ha.enabled", false)) {
       // A resource manager that does not answer: Hadoop's client keeps trying for 15 minutes by default. Each try
       // is itself ~10 connection attempts a second apart; two more tries 10 s apart make about a minute in all,
-      // after which the command says why it failed (Main.environmentError).
+      // after which the command says why it failed (Main.environmentError). Not with RM HA: there the wait also
+      // sets how many failovers the client tries, and a failover in progress must be waited out.
       conf.setLong("yarn.resourcemanager.connect.max-wait.ms", 20_000);
       if (unset(conf, "yarn.resourcemanager.connect.retry-interval.ms")) {
         conf.setLong("yarn.resourcemanager.connect.retry-interval.ms", 10_000);

@@ -66,5 +66,10 @@ class MrDefaultsTest {
     Configuration local = new Configuration(false);
     MrDefaults.apply(local);
     assertNull(local.get(wait), "the local runner talks to no resource manager");
+    Configuration ha = new Configuration(false);
+    ha.set("mapreduce.framework.name", "yarn");
+    ha.setBoolean("yarn.resourcemanager.ha.enabled", true);
+    MrDefaults.apply(ha);
+    assertNull(ha.get(wait), "with RM HA the wait also bounds the failovers: Hadoop's stands");
   }
 }
