@@ -47,5 +47,5 @@ echo
 echo "MLflow UI:    $MLFLOW_TRACKING_URI  (experiment tsad-quickstart: params, loss curves, plots, model versions)"
 echo "plots:        in the run's artifacts, plots/ (loss curves, score histogram with the threshold, worst windows)"
 echo "model bundle: $work/model (manifest.json is human-readable)"
-echo "scores:       $work/scores/part-m-* (JSON lines; quarantine/ holds rejects, if any)"
+echo "scores:       $work/scores/part-m-* (JSON lines; prepare/ holds the CSV prepare step's report, quarantine/ and prepare/quarantine/ rejects, if any)"
 echo "stop MLflow:  scripts/mlflow-server.sh stop"
