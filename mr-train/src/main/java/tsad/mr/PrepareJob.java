@@ -68,7 +68,8 @@ public final class PrepareJob extends Configured implements Tool, Callable<Integ
   /** Prefix of the reduce tasks' feature-statistics files, merged into the manifest and then removed. */
   static final String STATS_PREFIX = "_tsad_stats-r-";
 
-  @Option(names = "--input", required = true, split = ",", paramLabel = "PATH", description = "CSV files or directories.")
+  @Option(names = "--input", required = true, split = ",", paramLabel = "PATH",
+      description = "CSV files, directories or Hadoop globs (data/2026-11-*), comma-separated.")
   List<String> input;
 
   @Option(names = "--output", required = true, paramLabel = "DIR", description = "Output directory (must not exist).")
@@ -197,30 +198,41 @@ public final class PrepareJob extends Configured implements Tool, Callable<Integ
     return windows;
   }
 
+  /**
+   * The CSV files of the inputs: files, directories (their .csv and .csv.gz files) and Hadoop globs
+   * ({@code hdfs:///data/fleet/2026-11-*}, {@code data/*.csv}), each in name order.
+   */
   private List<Path> files(Configuration conf) throws IOException {
     List<Path> out = new ArrayList<>();
     for (String in : input) {
       Path p = new Path(in);
       FileSystem fs = p.getFileSystem(conf);
-      if (!fs.exists(p)) {
-        throw new DataException("input " + p + " does not exist");
+      FileStatus[] matched = fs.globStatus(p);   // a plain path matches itself, if it exists
+      if (matched == null || matched.length == 0) {
+        throw new DataException("input " + p + (in.matches(".*[*?\\[{].*") ? " matches nothing" : " does not exist"));
       }
-      if (fs.getFileStatus(p).isDirectory()) {
-        List<Path> found = new ArrayList<>();
-        for (FileStatus st : fs.listStatus(p)) {
+      java.util.Arrays.sort(matched);
+      List<Path> found = new ArrayList<>();
+      for (FileStatus m : matched) {
+        if (!m.isDirectory()) {
+          found.add(m.getPath());
+          continue;
+        }
+        List<Path> inDir = new ArrayList<>();
+        for (FileStatus st : fs.listStatus(m.getPath())) {
           String n = st.getPath().getName();
           if (st.isFile() && (n.endsWith(".csv") || n.endsWith(".csv.gz"))) {
-            found.add(st.getPath());
+            inDir.add(st.getPath());
           }
         }
-        if (found.isEmpty()) {
-          throw new DataException("directory " + p + " holds no .csv or .csv.gz files");
-        }
-        found.sort(null);
-        out.addAll(found);
-      } else {
-        out.add(p);
+        inDir.sort(null);
+        found.addAll(inDir);
       }
+      if (found.isEmpty()) {
+        throw new DataException((matched.length == 1 ? "directory " + p : "input " + p) + " holds no .csv or .csv.gz "
+            + "files");
+      }
+      out.addAll(found);
     }
     return out;
   }

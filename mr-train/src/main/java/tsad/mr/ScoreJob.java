@@ -54,7 +54,8 @@ public final class ScoreJob extends Configured implements Tool, Callable<Integer
   String model;
 
   @Option(names = "--input", required = true, paramLabel = "PATH",
-      description = "Output of tsad prepare, or CSV files/directories (then prepared first with the model's settings).")
+      description = "Output of tsad prepare, or CSV files, directories or globs, comma-separated (then prepared first "
+          + "with the model's settings).")
   String input;
 
   @Option(names = "--output", required = true, paramLabel = "DIR", description = "Output directory (must not exist).")
@@ -103,9 +104,6 @@ public final class ScoreJob extends Configured implements Tool, Callable<Integer
     LOG.info("scoring with " + m.describe() + ", resolved once here and shipped to the tasks");
     Path in = new Path(input);
     FileSystem inFs = in.getFileSystem(conf);
-    if (!inFs.exists(in)) {
-      throw new DataException("input " + in + " does not exist");
-    }
     ScoreLines.checkFormat(format);
     Path outDir = MrDefaults.freshOutput(conf, output);   // checked before any work, the prepare step's included
     FileSystem outFs = outDir.getFileSystem(conf);
@@ -113,6 +111,8 @@ public final class ScoreJob extends Configured implements Tool, Callable<Integer
     if (inFs.exists(new Path(in, PrepareJob.MANIFEST))) {
       return score(conf, m, in);
     }
+    // Anything else is CSV: files, directories, globs or a comma-separated list of them, which the prepare step
+    // resolves (and refuses, if it matches nothing).
     // CSV: prepared first into a hidden sibling of the output, scored, then gone; its report and quarantine stay
     // in OUTPUT/prepare/, so removing the output removes everything a run made and a rerun starts clean.
     Path temp = new Path(outDir.getParent(), "." + outDir.getName() + ".prepare-" + UUID.randomUUID());
@@ -235,10 +235,9 @@ public final class ScoreJob extends Configured implements Tool, Callable<Integer
     PrepareJob prepare = new PrepareJob();
     prepare.setConf(conf);
     prepare.reportIn(kept);
-    int code = prepare.run(args.toArray(new String[0]));
-    if (code != 0) {
-      throw new DataException("preparing " + input + " for scoring failed (exit " + code + ")");
-    }
+    // Called, not run: its failure (an input that matches nothing, a bad row format) is this command's one error.
+    new CommandLine(prepare).parseArgs(args.toArray(new String[0]));
+    prepare.call();
     return prepared;
   }
 }

@@ -330,6 +330,35 @@ class LocalJobRunnerTest {
         + "java.io.IOException: injected failure of attempt .*"), failing.err());
   }
 
+  /** Hadoop globs and comma-separated lists select the CSV files, for prepare and for the score job alike. */
+  @Test
+  void globsAndListsOfInputsAreResolvedLikeHadoopsOwn() throws IOException {
+    MainTest.Run glob = MainTest.tsad("prepare", "--input", input.resolve("*.csv").toString(), "--output",
+        dir.resolve("glob-prepared").toString(), "--window", "32");
+    assertEquals(0, glob.code(), glob.err());
+    assertTrue(glob.out().startsWith("prepared 120 windows"), glob.out());
+    MainTest.Run list = MainTest.tsad("prepare", "--input", input.resolve("a.csv") + "," + input.resolve("b.c?v"),
+        "--output", dir.resolve("list-prepared").toString(), "--window", "32");
+    assertEquals(0, list.code(), list.err());
+    assertTrue(list.out().startsWith("prepared 120 windows"), list.out());
+    MainTest.Run none = MainTest.tsad("prepare", "--input", input.resolve("*.tsv").toString(), "--output",
+        dir.resolve("none-prepared").toString(), "--window", "32");
+    assertEquals(1, none.code());
+    assertTrue(none.err().contains("tsad: error: input " + input.resolve("*.tsv") + " matches nothing"), none.err());
+    Path model = dir.resolve("m-glob");
+    assertEquals(0, MainTest.tsad("train", "--input", dir.resolve("synth/train.csv").toString(), "--model-out",
+        model.toString(), "--window", "32", "--epochs", "1", "--threads", "1", "--quiet").code());
+    MainTest.Run score = MainTest.tsad("score", "--mapreduce", "--model", model.toString(), "--input",
+        input.resolve("*.csv").toString(), "--output", dir.resolve("glob-scores").toString());
+    assertEquals(0, score.code(), score.err());
+    assertTrue(score.out().contains("scored 120 slices"), score.out());
+    MainTest.Run scoreNone = MainTest.tsad("score", "--mapreduce", "--model", model.toString(), "--input",
+        input.resolve("*.tsv").toString(), "--output", dir.resolve("none-scores").toString());
+    assertEquals(1, scoreNone.code());
+    assertEquals(1, scoreNone.err().lines().filter(l -> l.startsWith("tsad: error:")).count(), scoreNone.err());
+    assertTrue(scoreNone.err().contains("matches nothing"), scoreNone.err());
+  }
+
   /** A header-only input (a scheduled day without data) prepares and scores nothing, and says so; training fails. */
   @Test
   void aHeaderOnlyInputIsReportedNotFailed() throws IOException {
