@@ -56,11 +56,6 @@ public final class DataReport {
     windows -= windowsLeftOut;
   }
 
-  /** Used slices left out by sampling. */
-  public long slicesSampledOut() {
-    return slicesSampledOut;
-  }
-
   /** Records that one data row was read (before any check). */
   public void rowRead() {
     rowsRead++;

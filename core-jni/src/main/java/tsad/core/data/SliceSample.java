@@ -28,11 +28,6 @@ public final class SliceSample {
     return fraction == 1.0 ? ALL : new SliceSample(fraction, seed);
   }
 
-  /** The fraction of slices kept. */
-  public double fraction() {
-    return fraction;
-  }
-
   /** Whether every slice is kept. */
   public boolean all() {
     return fraction >= 1.0;
