@@ -60,8 +60,6 @@ public final class Trainer {
     long t0 = System.nanoTime();
     String fingerprint = Checkpoints.fingerprint(train, val);
     Device device = model.device();
-    Tensor all = Tensors.on(Tensors.windows(train, 0, train.size(), scaler), device);
-    Tensor valAll = val.isEmpty() ? null : Tensors.on(Tensors.windows(val, 0, val.size(), scaler), device);
     TensorVector params = model.parameters();
     AdamOptions opts = new AdamOptions(cfg.getLearningRate());
     opts.weight_decay().put(cfg.getWeightDecay());
@@ -96,12 +94,12 @@ public final class Trainer {
       model.train(true);
       double sum = 0;
       try (PointerScope epochScope = new PointerScope()) {
-        Tensor shuffled = all.index_select(0, Tensors.on(torch.randperm(n), device));
+        Batches shuffled = new Batches(train, bs, scaler, device, torch.randperm(n));
         for (int b = 0; b < batches; b++) {
           int from = b * bs;
           int len = Math.min(bs, n - from);
           try (PointerScope batchScope = new PointerScope()) {
-            Tensor x = shuffled.narrow(0, from, len);
+            Tensor x = shuffled.get(from, len);
             adam.zero_grad();
             Tensor loss = torch.mse_loss(model.forward(x), x);
             loss.backward();
@@ -123,7 +121,7 @@ public final class Trainer {
       }
       double trainLoss = sum / n;
       double secs = (System.nanoTime() - e0) / 1e9;
-      double valLoss = valAll == null ? trainLoss : loss(model, valAll, bs);
+      double valLoss = val.isEmpty() ? trainLoss : loss(model, val, bs, scaler);
       boolean improved = valLoss < best - cfg.getMinDelta();
       if (improved) {
         best = valLoss;
@@ -150,27 +148,67 @@ public final class Trainer {
     }
     listener.done(stop, bestEpoch, best);
     double secs = priorSeconds + (System.nanoTime() - t0) / 1e9;
-    all.close();
-    if (valAll != null) {
-      valAll.close();
-    }
     adam.close();
     return new Result(List.copyOf(history), bestEpoch, best, history.size(), stop, secs);
   }
 
-  /** Mean squared reconstruction error of a tensor of windows, in eval mode without gradients. */
-  static double loss(Autoencoder model, Tensor x, int batch) {
+  /** Mean squared reconstruction error of windows in batches, in eval mode without gradients. */
+  static double loss(Autoencoder model, List<Window> windows, int batch, Scaler scaler) {
     model.eval();
-    long n = x.size(0);
+    int n = windows.size();
     double sum = 0;
     try (PointerScope scope = new PointerScope(); InferenceMode guard = new InferenceMode()) {
-      for (long from = 0; from < n; from += batch) {
-        long len = Math.min(batch, n - from);
-        Tensor xb = x.narrow(0, from, len);
+      Batches inOrder = new Batches(windows, batch, scaler, model.device(), null);
+      for (int from = 0; from < n; from += batch) {
+        int len = Math.min(batch, n - from);
+        Tensor xb = inOrder.get(from, len);
         sum += torch.mse_loss(model.forward(xb), xb).item_double() * len;
       }
     }
     return sum / n;
+  }
+
+  /**
+   * The scaled mini-batches of an epoch, made one at a time from the windows (in the order of a permutation, or
+   * as they are): training used to hold the whole scaled set as one tensor and a shuffled copy of it, 2 x T x F
+   * floats a window (512 bytes at T=64, F=1: 15 GB for 30 M windows) on top of the windows themselves. A batch
+   * holds the same values as the rows of that shuffled copy did (the scaling is the same float32 arithmetic,
+   * tested), so models are unchanged. Belongs to the native scope open when it is made.
+   */
+  static final class Batches {
+    private final List<Window> windows;
+    private final Device device;
+    private final org.bytedeco.javacpp.LongPointer order;
+    private final long[] picked;
+    private final Window[] batch;
+    private final List<Window> batchView;
+    private final tsad.core.model.InputBuffer input;
+
+    Batches(List<Window> windows, int batchSize, Scaler scaler, Device device, Tensor permutation) {
+      this.windows = windows;
+      this.device = device;
+      this.order = permutation == null ? null : permutation.data_ptr_long();
+      int capacity = Math.min(batchSize, windows.size());
+      this.picked = new long[capacity];
+      this.batch = new Window[capacity];
+      this.batchView = java.util.Arrays.asList(batch);
+      Window first = windows.get(0);
+      this.input = new tsad.core.model.InputBuffer(capacity, first.steps(), first.features(),
+          Tensors.of(scaler.center(), scaler.center().length),
+          Tensors.of(scaler.inverseScale(), scaler.inverseScale().length), scaler.center(), scaler.inverseScale());
+    }
+
+    /** Batch rows {@code from..from+len-1} of the epoch, scaled, on the model's device. */
+    Tensor get(int from, int len) {
+      if (order == null) {
+        return Tensors.on(input.fill(windows, from, len), device);
+      }
+      order.position(from).get(picked, 0, len);
+      for (int i = 0; i < len; i++) {
+        batch[i] = windows.get((int) picked[i]);
+      }
+      return Tensors.on(input.fill(batchView, 0, len), device);
+    }
   }
 
   /** Helpers for the per-epoch checkpoint files. */

@@ -1,0 +1,68 @@
+package tsad.core.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.Test;
+import tsad.core.data.DataReport;
+import tsad.core.data.Series;
+import tsad.core.model.Tensors;
+import tsad.core.scale.Scaler;
+import tsad.core.window.Window;
+import tsad.core.window.WindowBuilder;
+import tsad.core.window.WindowSpec;
+import tsad.proto.LengthPolicy;
+import tsad.proto.ScalerParams;
+import tsad.proto.WindowMode;
+
+/** Training's batches, made one at a time, against the whole scaled set shuffled at once as training did before. */
+class TrainerBatchesTest {
+  private static List<Window> windows(String id, int n, int f, int stride) {
+    long[] times = new long[n];
+    float[] v = new float[n * f];
+    for (int i = 0; i < n; i++) {
+      times[i] = 60_000L * i;
+      for (int j = 0; j < f; j++) {
+        v[i * f + j] = (float) (Math.sin(i / 5.0 + j + id.hashCode()) * 40 + 3 * j + i % 7);
+      }
+    }
+    return new WindowBuilder(new WindowSpec(WindowMode.WINDOW, 16, stride, LengthPolicy.PAD))
+        .build(new Series(id, times, v, f), new DataReport());
+  }
+
+  @Test
+  void shuffledAndInOrderBatchesHoldTheRowsOfTheWholeScaledSet() {
+    for (int f : new int[] {1, 2}) {
+      // Overlapping views (stride 1), gapped ones (stride above T) and a padded short slice, mixed.
+      List<Window> all = new ArrayList<>(windows("a", 300, f, 1));
+      all.addAll(windows("b", 200, f, 20));
+      all.addAll(windows("c", 9, f, 1));
+      all.addAll(windows("d", 120, f, 3));
+      Scaler scaler = Scaler.fit(ScalerParams.Kind.STANDARD, all, f == 1 ? List.of("x") : List.of("x", "y"));
+      Device cpu = new Device(torch.DeviceType.CPU);
+      int n = all.size();
+      for (int bs : new int[] {1, 64, 100, n + 5}) {
+        try (PointerScope scope = new PointerScope()) {
+          Tensor whole = Tensors.windows(all, 0, n, scaler);
+          torch.manual_seed(11);
+          Tensor perm = torch.randperm(n);
+          Tensor shuffledBefore = whole.index_select(0, perm);
+          Trainer.Batches shuffled = new Trainer.Batches(all, bs, scaler, cpu, perm);
+          Trainer.Batches inOrder = new Trainer.Batches(all, bs, scaler, cpu, null);
+          for (int from = 0; from < n; from += bs) {
+            int len = Math.min(bs, n - from);
+            assertArrayEquals(Tensors.toArray(shuffledBefore.narrow(0, from, len)),
+                Tensors.toArray(shuffled.get(from, len)), "shuffled batch at " + from + " of " + bs + ", f=" + f);
+            assertArrayEquals(Tensors.toArray(whole.narrow(0, from, len)), Tensors.toArray(inOrder.get(from, len)),
+                "batch in order at " + from + " of " + bs + ", f=" + f);
+          }
+        }
+      }
+    }
+  }
+}
