@@ -89,7 +89,7 @@ public final class PreparedWindows {
       DataReport report) throws IOException {
     FileSystem fs = dir.getFileSystem(conf);
     Cutter cutter = new Cutter(manifest.getData());
-    List<Window> out = new ArrayList<>();
+    List<List<Window>> out = new ArrayList<>();
     FileStatus[] parts = fs.globStatus(new Path(dir, "part-r-*"));
     java.util.Arrays.sort(parts);
     Text key = new Text();
@@ -100,7 +100,7 @@ public final class PreparedWindows {
           try {
             List<Window> w = cutter.windows(ByteBuffer.wrap(value.getBytes(), 0, value.getLength()));
             if (sample.keep(key.toString())) {
-              out.addAll(w);
+              out.add(w);
             } else {
               report.sampledOut(w.size());
             }
@@ -110,7 +110,7 @@ public final class PreparedWindows {
         }
       }
     }
-    return out;
+    return tsad.core.window.WindowList.of(out);
   }
 
   /** A prepared record that gives no windows, with the reason for the quarantine. */

@@ -78,12 +78,23 @@ public final class Scorer {
     return threshold;
   }
 
-  /** Scores only: the aggregated error of each window, in order. */
+  /**
+   * Scores only: the aggregated error of each window, in order. Scored {@link #BATCHES_PER_CALL} batches at a
+   * time, the same batches as one call: training scores all its windows for the threshold, and a result object
+   * for each of millions of windows would cost more heap than the windows.
+   */
   public double[] scores(List<Window> windows, int batchSize) {
-    List<ScoreResult> r = score(windows, batchSize, false);
-    double[] out = new double[r.size()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = r.get(i).score();
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
+    }
+    int n = windows.size();
+    double[] out = new double[n];
+    int chunk = (int) Math.min(Integer.MAX_VALUE - 8, (long) batchSize * BATCHES_PER_CALL);
+    for (int from = 0; from < n; from += chunk) {
+      List<ScoreResult> r = score(windows.subList(from, (int) Math.min(n, (long) from + chunk)), batchSize, false);
+      for (int i = 0; i < r.size(); i++) {
+        out[from + i] = r.get(i).score();
+      }
     }
     return out;
   }

@@ -2,17 +2,20 @@ package tsad.core.train;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import tsad.core.window.Window;
+import tsad.core.window.WindowList;
 
 /**
  * Splits windows into training and validation sets without leakage: whole series go to one side when
  * there are enough series, otherwise the last windows in time of each series are held out. Windows are
  * first put in a canonical order (series id, then position), so the same data gives the same split and the
- * same model whatever order its rows arrived in (CSV, or MapReduce output).
+ * same model whatever order its rows arrived in (CSV, or MapReduce output). Both sides are views of the
+ * series' windows ({@link WindowList}), not copies.
  */
 public final class Split {
   /** The two sides. */
@@ -22,31 +25,78 @@ public final class Split {
 
   /** Holds out about {@code fraction} of the windows, reproducibly for a seed. */
   public static Parts of(List<Window> windows, double fraction, long seed) {
-    List<Window> sorted = new ArrayList<>(windows);
-    sorted.sort(java.util.Comparator.comparing(Window::seriesId).thenComparingInt(Window::index));
+    List<List<Window>> bySeries = bySeries(windows);
     if (fraction <= 0) {
-      return new Parts(sorted, List.of(), "none");
+      return new Parts(WindowList.of(bySeries), List.of(), "none");
     }
-    Map<String, List<Window>> bySeries = new LinkedHashMap<>();
-    for (Window w : sorted) {
-      bySeries.computeIfAbsent(w.seriesId(), k -> new ArrayList<>()).add(w);
-    }
-    List<Window> train = new ArrayList<>();
-    List<Window> val = new ArrayList<>();
+    List<List<Window>> train = new ArrayList<>();
+    List<List<Window>> val = new ArrayList<>();
     if (bySeries.size() * fraction >= 2) {
-      List<String> ids = new ArrayList<>(bySeries.keySet());
-      Collections.shuffle(ids, new Random(seed));
-      int nVal = (int) Math.round(ids.size() * fraction);
-      for (int i = 0; i < ids.size(); i++) {
-        (i < nVal ? val : train).addAll(bySeries.get(ids.get(i)));
+      List<List<Window>> shuffled = new ArrayList<>(bySeries);
+      Collections.shuffle(shuffled, new Random(seed));
+      int nVal = (int) Math.round(shuffled.size() * fraction);
+      for (int i = 0; i < shuffled.size(); i++) {
+        (i < nVal ? val : train).add(shuffled.get(i));
       }
-      return new Parts(train, val, "by series");
+      return new Parts(WindowList.of(train), WindowList.of(val), "by series");
     }
-    for (List<Window> ws : bySeries.values()) {
+    for (List<Window> ws : bySeries) {
       int nVal = (int) Math.floor(ws.size() * fraction);
-      train.addAll(ws.subList(0, ws.size() - nVal));
-      val.addAll(ws.subList(ws.size() - nVal, ws.size()));
+      train.add(ws.subList(0, ws.size() - nVal));
+      val.add(ws.subList(ws.size() - nVal, ws.size()));
     }
-    return new Parts(train, val, "by time (last windows of each series)");
+    return new Parts(WindowList.of(train), WindowList.of(val), "by time (last windows of each series)");
+  }
+
+  /**
+   * The windows of each series in position order, the series in id order. The readers give each series' windows
+   * together and in order, so these are views of runs of the input; any other order is sorted, as a copy.
+   */
+  static List<List<Window>> bySeries(List<Window> windows) {
+    List<List<Window>> runs = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
+    boolean inOrder = true;
+    int start = 0;
+    int lastIndex = 0;
+    String id = null;
+    for (int i = 0; i < windows.size() && inOrder; i++) {
+      Window w = windows.get(i);
+      if (i == 0 || !w.seriesId().equals(id)) {
+        if (i > 0) {
+          runs.add(windows.subList(start, i));
+        }
+        start = i;
+        id = w.seriesId();
+        ids.add(id);
+      } else {
+        inOrder = w.index() > lastIndex;
+      }
+      lastIndex = w.index();
+    }
+    if (!windows.isEmpty()) {
+      runs.add(windows.subList(start, windows.size()));
+    }
+    List<Integer> order = new ArrayList<>(runs.size());
+    for (int i = 0; i < runs.size(); i++) {
+      order.add(i);
+    }
+    order.sort(Comparator.comparing(ids::get));
+    for (int i = 1; i < order.size() && inOrder; i++) {
+      inOrder = !ids.get(order.get(i)).equals(ids.get(order.get(i - 1)));
+    }
+    if (inOrder) {
+      List<List<Window>> sorted = new ArrayList<>(runs.size());
+      for (int i : order) {
+        sorted.add(runs.get(i));
+      }
+      return sorted;
+    }
+    List<Window> copy = new ArrayList<>(windows);
+    copy.sort(Comparator.comparing(Window::seriesId).thenComparingInt(Window::index));
+    Map<String, List<Window>> groups = new LinkedHashMap<>();
+    for (Window w : copy) {
+      groups.computeIfAbsent(w.seriesId(), k -> new ArrayList<>()).add(w);
+    }
+    return new ArrayList<>(groups.values());
   }
 }

@@ -29,15 +29,16 @@ public final class Inputs {
     CsvSeriesReader reader = new CsvSeriesReader(csv);
     List<Series> series = reader.read(inputs, report);
     WindowBuilder builder = new WindowBuilder(spec);
-    List<Window> windows = new ArrayList<>();
+    List<List<Window>> kept = new ArrayList<>();
     for (Series s : series) {
       List<Window> w = builder.build(s, report);
       if (w.isEmpty() || sample.keep(s.id())) {
-        windows.addAll(w);
+        kept.add(w);
       } else {
         report.sampledOut(w.size());
       }
     }
+    List<Window> windows = WindowList.of(kept);
     if (windows.isEmpty()) {
       throw new DataException("no usable windows in " + inputs + ":\n" + report.format());
     }

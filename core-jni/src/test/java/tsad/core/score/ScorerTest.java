@@ -57,4 +57,21 @@ class ScorerTest {
       }
     }
   }
+
+  @Test
+  void scoresOfManyCallsAreTheBitsOfOneCall() {
+    // 16 batches of 8 a call: 300 windows are three calls, the last one short and ending in a short batch.
+    List<Window> w = Fixtures.sines(300, 16, 1, 9);
+    Scaler scaler = Scaler.fit(ScalerParams.Kind.STANDARD, w, List.of("a"));
+    try (Autoencoder m = Autoencoder.create(ModelSpec.newBuilder().setArch(Architecture.DENSE).setWindowLength(16)
+        .setFeatures(1).build())) {
+      Scorer s = new Scorer(m, scaler, Aggregation.MEAN, 0.5);
+      double[] chunked = s.scores(w, 8);
+      List<ScoreResult> one = s.score(w, 8, false);
+      assertEquals(one.size(), chunked.length);
+      for (int i = 0; i < chunked.length; i++) {
+        assertEquals(one.get(i).score(), chunked[i], 0, "window " + i);
+      }
+    }
+  }
 }
