@@ -161,8 +161,12 @@ public final class Trainer {
       Batches inOrder = new Batches(windows, batch, scaler, model.device(), null);
       for (int from = 0; from < n; from += batch) {
         int len = Math.min(batch, n - from);
-        Tensor xb = inOrder.get(from, len);
-        sum += torch.mse_loss(model.forward(xb), xb).item_double() * len;
+        // A scope per batch: with one scope for the loop every batch's activations stayed until the end
+        // (1.6 GB of native memory for 1.5 M validation windows of the dense model).
+        try (PointerScope batchScope = new PointerScope()) {
+          Tensor xb = inOrder.get(from, len);
+          sum += torch.mse_loss(model.forward(xb), xb).item_double() * len;
+        }
       }
     }
     return sum / n;
