@@ -74,4 +74,27 @@ class ScorerTest {
       }
     }
   }
+
+  @Test
+  void reconstructionErrorBatchByBatchIsTheErrorOfAllReconstructions() {
+    List<Window> w = Fixtures.sines(2500, 16, 2, 3);   // three batches of 1024, the last one short
+    Scaler scaler = Scaler.fit(ScalerParams.Kind.STANDARD, w, List.of("a", "b"));
+    try (Autoencoder m = Autoencoder.create(ModelSpec.newBuilder().setArch(Architecture.DENSE).setWindowLength(16)
+        .setFeatures(2).build())) {
+      Scorer s = new Scorer(m, scaler, Aggregation.MEAN, 0.5);
+      List<float[]> recon = s.reconstruct(w, 1024);
+      double sum = 0;
+      long n = 0;
+      for (int i = 0; i < w.size(); i++) {
+        for (int k = 0; k < 32; k++) {
+          int j = k % 2;
+          double d = ((recon.get(i)[k] - scaler.center()[j]) - (w.get(i).value(k) - scaler.center()[j]))
+              * scaler.inverseScale()[j];
+          sum += d * d;
+          n++;
+        }
+      }
+      assertEquals(sum / n, s.reconstructionError(w, scaler), 0);
+    }
+  }
 }
