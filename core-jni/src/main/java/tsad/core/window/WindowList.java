@@ -23,7 +23,9 @@ public final class WindowList extends AbstractList<Window> implements RandomAcce
   private WindowList(List<List<Window>> lists) {
     List<List<Window>> kept = new ArrayList<>(lists.size());
     for (List<Window> l : lists) {
-      if (!l.isEmpty()) {
+      if (l instanceof WindowList w) {
+        kept.addAll(w.parts());   // one level, not lists of lists: a read follows one reference less per level
+      } else if (!l.isEmpty()) {
         kept.add(l);
       }
     }
@@ -57,14 +59,31 @@ public final class WindowList extends AbstractList<Window> implements RandomAcce
     // thread is only a guess, checked against the (final) starts before use.
     int p = lastPart;
     if (index < starts[p] || index >= starts[p + 1]) {
-      p = Arrays.binarySearch(starts, 0, parts.length, index);
-      if (p < 0) {
-        p = -p - 2;
-      }
-      // Empty parts are left out, so starts are strictly increasing and p is the one part holding index.
+      p = partOf(index);
       lastPart = p;
     }
     return parts[p].get(index - starts[p]);
+  }
+
+  /** The part holding {@code index} (0 <= index < size): empty parts are left out, so starts strictly increase. */
+  private int partOf(int index) {
+    int p = Arrays.binarySearch(starts, 0, parts.length, index);
+    return p < 0 ? -p - 2 : p;
+  }
+
+  /** A view of windows {@code from..to-1}, itself a list of the parts' own views (so reads stay one level deep). */
+  @Override
+  public WindowList subList(int from, int to) {
+    Objects.checkFromToIndex(from, to, size());
+    List<List<Window>> out = new ArrayList<>();
+    for (int p = from < size() ? partOf(from) : parts.length; p < parts.length && starts[p] < to; p++) {
+      int a = Math.max(from, starts[p]) - starts[p];
+      int b = Math.min(to, starts[p + 1]) - starts[p];
+      if (a < b) {
+        out.add(a == 0 && b == parts[p].size() ? parts[p] : parts[p].subList(a, b));
+      }
+    }
+    return new WindowList(out);
   }
 
   @Override
