@@ -222,14 +222,21 @@ public final class Trainer {
     static String fingerprint(List<Window> train, List<Window> val) {
       try {
         java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
-        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(8);
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(0);
         for (List<Window> part : List.of(train, val)) {
           for (Window w : part) {
             md.update(w.id().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            for (int k = 0, n = w.steps() * w.features(); k < n; k++) {
-              buf.clear();
-              md.update(buf.putInt(Float.floatToIntBits(w.value(k))).array(), 0, 4);
+            // The values' bits, big-endian, a window per update: the same bytes as four at a time (checkpoints
+            // of earlier runs still resume), which took an eighth of a one-epoch run on 7.5 M windows.
+            int n = w.steps() * w.features();
+            if (buf.capacity() < 4 * n) {
+              buf = java.nio.ByteBuffer.allocate(4 * n);
             }
+            buf.clear();
+            for (int k = 0; k < n; k++) {
+              buf.putInt(Float.floatToIntBits(w.value(k)));
+            }
+            md.update(buf.array(), 0, 4 * n);
           }
           md.update((byte) '|');
         }

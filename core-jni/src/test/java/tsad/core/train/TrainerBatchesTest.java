@@ -85,4 +85,25 @@ class TrainerBatchesTest {
           "resident memory grew by " + (grown >> 20) + " MB over the validation loss (" + loss + ")");
     }
   }
+
+  @Test
+  void theCheckpointFingerprintIsTheDigestOfEveryValueFourBytesAtATime() throws Exception {
+    List<Window> train = new ArrayList<>(windows("a", 90, 2, 1));
+    List<Window> val = windows("b", 40, 2, 3);
+    // The digest as earlier versions fed it, so their checkpoints still match the data.
+    java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+    java.nio.ByteBuffer four = java.nio.ByteBuffer.allocate(4);
+    for (List<Window> part : List.of(train, val)) {
+      for (Window w : part) {
+        md.update(w.id().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        for (int k = 0; k < w.steps() * w.features(); k++) {
+          four.clear();
+          md.update(four.putInt(Float.floatToIntBits(w.value(k))).array(), 0, 4);
+        }
+      }
+      md.update((byte) '|');
+    }
+    org.junit.jupiter.api.Assertions.assertEquals(java.util.HexFormat.of().formatHex(md.digest()),
+        Trainer.Checkpoints.fingerprint(train, val));
+  }
 }
