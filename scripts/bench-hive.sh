@@ -10,8 +10,8 @@ out="$root/.work/bench-hive"
 mkdir -p "$out"
 # shellcheck source=lib/hive-env.sh
 source "$root/scripts/lib/hive-env.sh"
-echo "machine: $(getconf _NPROCESSORS_ONLN) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo)," \
-  "$(java -version 2>&1 | head -1); jar $(stat -c %s hive-udf/target/tsad-hive-udf.jar) bytes"
+source "$root/scripts/lib/machine.sh"
+machine_line "$(java -version 2>&1 | head -1); jar $(stat -c %s hive-udf/target/tsad-hive-udf.jar) bytes"
 cd "$out"
 rm -rf "$out"/run-*   # model, tables and metastore of the previous run (~250 MB)
 # shellcheck disable=SC2086

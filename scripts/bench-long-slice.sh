@@ -19,8 +19,8 @@ if [[ ! -d "$model" ]]; then # a small window model at stride 1, as the MapReduc
   "$tsad" train --input "$out/train/train.csv" --model-out "$model" --mode window --window 64 --stride 1 \
     --epochs 2 --threads 1 --quiet > /dev/null
 fi
-echo "machine: $(getconf _NPROCESSORS_ONLN) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs);" \
-  "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+source "$root/scripts/lib/machine.sh"
+machine_line
 echo "| steps in the slice | prepare s | score s | windows scored | peak RSS MB (-Xmx1g) |"
 echo "|---|---|---|---|---|"
 for steps in "${steps_list[@]}"; do

@@ -37,8 +37,8 @@ timed() {
   wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
   rss=$(awk '{ printf "%.0f", $1 / 1024 }' "$out/rss.txt")
 }
-echo "machine: $(getconf _NPROCESSORS_ONLN) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo)," \
-  "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+source "$root/scripts/lib/machine.sh"
+machine_line
 if [[ "${STAGES:-prepare score}" == *prepare* ]]; then
   echo "| job | input | cores | wall s | throughput | peak RSS MB (-Xmx1g) |"
   echo "|---|---|---|---|---|---|"

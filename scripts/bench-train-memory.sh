@@ -12,8 +12,8 @@ mkdir -p "$out"
 slices_list=("$@")
 [[ ${#slices_list[@]} -gt 0 ]] || slices_list=(39062)
 heap="${HEAP:-512m}"
-echo "machine: $(getconf _NPROCESSORS_ONLN) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs);" \
-  "load average before: $(cut -d' ' -f1-3 /proc/loadavg); launcher: $tsad"
+source "$root/scripts/lib/machine.sh"
+machine_line "launcher: $tsad"
 echo "| slices | rows | windows | heap | wall s | epoch windows/s | peak RSS MB |"
 echo "|---|---|---|---|---|---|---|"
 for slices in "${slices_list[@]}"; do

@@ -10,7 +10,8 @@ out="$root/.work/bench"
 mkdir -p "$out"
 "$root/scripts/bench/setup-venv.sh"
 export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
-echo "== machine: $(getconf _NPROCESSORS_ONLN) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+source "$root/scripts/lib/machine.sh"
+echo "== $(machine_line)"
 echo "== java (tsad bench)"
 "$root/scripts/tsad" bench --seconds "$seconds" --out "$out/java.jsonl" > /dev/null
 echo "== python (torch $("$root/.work/venv-bench/bin/python" -c 'import torch; print(torch.__version__)'))"
