@@ -80,8 +80,9 @@ class TrainerBatchesTest {
       long before = org.bytedeco.javacpp.Pointer.physicalBytes();
       double loss = Trainer.loss(m, all, 256, scaler);
       long grown = org.bytedeco.javacpp.Pointer.physicalBytes() - before;
-      // Kept until the end, the batches' activations would be ~150 bytes a window here: ~45 MB.
-      org.junit.jupiter.api.Assertions.assertTrue(grown < 20L << 20,
+      // Kept until the end, the batches' tensors took 244 MB here (measured with one scope for the loop); the
+      // bound leaves room for the JVM's own growth (its heap, compiled code) meanwhile.
+      org.junit.jupiter.api.Assertions.assertTrue(grown < 80L << 20,
           "resident memory grew by " + (grown >> 20) + " MB over the validation loss (" + loss + ")");
     }
   }
