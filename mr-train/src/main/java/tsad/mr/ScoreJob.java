@@ -111,10 +111,10 @@ public final class ScoreJob extends Configured implements Tool, Callable<Integer
     if (inFs.exists(new Path(in, PrepareJob.MANIFEST))) {
       return score(conf, m, in);
     }
-    // Anything else is CSV: files, directories, globs or a comma-separated list of them, which the prepare step
-    // resolves (and refuses, if it matches nothing).
-    // CSV: prepared first into a hidden sibling of the output, scored, then gone; its report and quarantine stay
-    // in OUTPUT/prepare/, so removing the output removes everything a run made and a rerun starts clean.
+    // Anything else is CSV (files, directories, globs or a comma-separated list of them, which the prepare step
+    // resolves, and refuses if they match nothing): prepared first into a hidden sibling of the output, scored,
+    // then gone; its report and quarantine stay in OUTPUT/prepare/, so removing the output removes everything a
+    // run made and a rerun starts clean.
     Path temp = new Path(outDir.getParent(), "." + outDir.getName() + ".prepare-" + UUID.randomUUID());
     try {
       Path kept = new Path(new Path(output), PREPARE_REPORT);   // as the user named it, for the messages
