@@ -14,7 +14,9 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.NullWritable;
 import org.apache.hadoop.io.Text;
+import org.apache.hadoop.mapred.JobConf;
 import org.apache.hadoop.mapreduce.Job;
+import org.apache.hadoop.mapreduce.MRJobConfig;
 import org.apache.hadoop.mapreduce.lib.input.FileInputFormat;
 import org.apache.hadoop.mapreduce.lib.output.MultipleOutputs;
 import org.apache.hadoop.mapreduce.lib.output.TextOutputFormat;
@@ -49,6 +51,8 @@ public final class ScoreJob extends Configured implements Tool, Callable<Integer
   static final String THREADS = "tsad.score.threads";
   static final String FORMAT = "tsad.score.format";
   static final String PER = "tsad.score.per";
+  /** The JIT option the map tasks get unless they set their own (see {@link #shallowerInlining}). */
+  static final String TASK_JIT = "-XX:FreqInlineSize=100";
 
   @Option(names = "--model", required = true, paramLabel = "URI", description = "Bundle dir or models:/ URI.")
   String model;
@@ -147,6 +151,7 @@ public final class ScoreJob extends Configured implements Tool, Callable<Integer
     conf.setInt(THREADS, threads);
     conf.set(FORMAT, format);
     conf.set(PER, per.name());
+    shallowerInlining(conf);
     Job job = Job.getInstance(conf, "tsad score " + model);
     job.setJarByClass(ScoreJob.class);
     // The bundle goes to the default file system once (content-addressed), packed in one file, then to every task
@@ -192,6 +197,19 @@ public final class ScoreJob extends Configured implements Tool, Callable<Integer
       LOG.warn("the input holds no slices: nothing scored (" + input + ")");
     }
     return 0;
+  }
+
+  /**
+   * Adds {@value #TASK_JIT} to the map tasks' JVM options (after the user's or the cluster's, which it keeps),
+   * unless they already set FreqInlineSize: a task's heavy work is native, and HotSpot's default inlining has its C2
+   * compiler spend seconds of CPU on huge inlined stream and scoring loops, taken from the node's busy cores. The
+   * launcher does the same for the local job runner (scripts/tsad; docs/benchmarks.md, twelfth run).
+   */
+  static void shallowerInlining(Configuration conf) {
+    String opts = conf.get(MRJobConfig.MAP_JAVA_OPTS, conf.get(JobConf.MAPRED_TASK_JAVA_OPTS, "")).trim();
+    if (!opts.contains("-XX:FreqInlineSize=")) {
+      conf.set(MRJobConfig.MAP_JAVA_OPTS, (opts + " " + TASK_JIT).trim());
+    }
   }
 
   /**

@@ -7,8 +7,9 @@ import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 
 /**
- * The local job runner's shared heap is split between concurrent reducers; the poll interval and stream buffer get
- * tsad's values only where Hadoop's shipped defaults stand; cluster, site and user settings stand.
+ * The local job runner's shared heap is split between concurrent reducers; the poll interval, the stream buffer and
+ * the score tasks' JIT option get tsad's values only where Hadoop's shipped defaults stand; cluster, site and user
+ * settings stand.
  */
 class MrDefaultsTest {
   private static final String SHARE = "mapreduce.reduce.shuffle.input.buffer.percent";
@@ -71,5 +72,21 @@ class MrDefaultsTest {
     ha.setBoolean("yarn.resourcemanager.ha.enabled", true);
     MrDefaults.apply(ha);
     assertNull(ha.get(wait), "with RM HA the wait also bounds the failovers: Hadoop's stands");
+  }
+
+  @Test
+  void scoreTasksGetShallowerInliningAfterTheirOwnOptionsUnlessTheyChoseTheirOwn() {
+    String map = "mapreduce.map.java.opts";
+    Configuration shipped = new Configuration();
+    ScoreJob.shallowerInlining(shipped);
+    assertEquals("-XX:FreqInlineSize=100", shipped.get(map), "no heap given: Hadoop derives it from the memory");
+    Configuration cluster = new Configuration();
+    cluster.set("mapred.child.java.opts", "-Xmx2g -Dx=1");
+    ScoreJob.shallowerInlining(cluster);
+    assertEquals("-Xmx2g -Dx=1 -XX:FreqInlineSize=100", cluster.get(map), "the cluster's task options kept");
+    Configuration user = new Configuration();
+    user.set(map, "-Xmx1g -XX:FreqInlineSize=325");
+    ScoreJob.shallowerInlining(user);
+    assertEquals("-Xmx1g -XX:FreqInlineSize=325", user.get(map), "a user's own inlining setting wins");
   }
 }

@@ -76,6 +76,8 @@ class YarnClusterTest {
     long maps = score.lastJob().getCounters().findCounter(org.apache.hadoop.mapreduce.JobCounter.TOTAL_LAUNCHED_MAPS)
         .getValue();
     assertTrue(maps >= 3, "the prepared file was read in splits: " + maps + " map tasks");
+    assertEquals("-Xmx512m " + ScoreJob.TASK_JIT, score.lastJob().getConfiguration().get("mapreduce.map.java.opts"),
+        "the task JVMs (which started with it) kept the cluster's heap and got the shallower inlining");
     List<String> lines = read(fs, "/scores");
     assertEquals(60, lines.size());
     java.util.Map<String, double[]> got = LocalJobRunnerTest.scores(lines);
