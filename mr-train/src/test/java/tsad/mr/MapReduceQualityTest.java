@@ -62,7 +62,8 @@ class MapReduceQualityTest {
           "mapreduce.output.fileoutputformat.compress.codec=org.apache.hadoop.io.compress." + codec[0], "--model",
           model.toString(), "--input", data.resolve("test.csv").toString(), "--output", packed.toString());
       assertEquals(0, compressed.code(), compressed.err());
-      assertTrue(java.nio.file.Files.exists(packed.resolve("part-m-00000" + codec[1])), "the part files are " + codec[0]);
+      assertTrue(java.nio.file.Files.exists(packed.resolve("part-m-00000" + codec[1])),
+          "the part files are " + codec[0]);
       MainTest.Run evalPacked = MainTest.tsad("evaluate", "--scores", packed.toString(), "--labels",
           data.resolve("labels.csv").toString());
       assertEquals(0, evalPacked.code(), evalPacked.err());
