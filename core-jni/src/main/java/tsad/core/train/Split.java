@@ -73,6 +73,9 @@ public final class Split {
       }
       lastIndex = w.index();
     }
+    if (!inOrder) {
+      return regrouped(windows);
+    }
     if (!windows.isEmpty()) {
       runs.add(windows.subList(start, windows.size()));
     }
@@ -81,16 +84,19 @@ public final class Split {
       order.add(i);
     }
     order.sort(Comparator.comparing(ids::get));
-    for (int i = 1; i < order.size() && inOrder; i++) {
-      inOrder = !ids.get(order.get(i)).equals(ids.get(order.get(i - 1)));
-    }
-    if (inOrder) {
-      List<List<Window>> sorted = new ArrayList<>(runs.size());
-      for (int i : order) {
-        sorted.add(runs.get(i));
+    List<List<Window>> sorted = new ArrayList<>(runs.size());
+    for (int k = 0; k < order.size(); k++) {
+      int i = order.get(k);
+      if (k > 0 && ids.get(i).equals(ids.get(order.get(k - 1)))) {
+        return regrouped(windows); // a series in two runs: the input was not grouped
       }
-      return sorted;
+      sorted.add(runs.get(i));
     }
+    return sorted;
+  }
+
+  /** The windows of each series, sorted as a copy: the fallback for input that is not in runs of series. */
+  private static List<List<Window>> regrouped(List<Window> windows) {
     List<Window> copy = new ArrayList<>(windows);
     copy.sort(Comparator.comparing(Window::seriesId).thenComparingInt(Window::index));
     Map<String, List<Window>> groups = new LinkedHashMap<>();
