@@ -65,6 +65,7 @@ repeat="${REPEAT:-3}"
 format="${FORMAT:-jsonl}"
 read -r -a score_rows <<< "${SCORE_ROWS:-${rows_list[-1]} $((rows_list[-1] * 4))}"
 floor_rows=64000
+[[ "${STAGES:-prepare score}" == *score* ]] || { echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"; exit 0; }
 for big in $floor_rows "${score_rows[@]}"; do
   long="$out/long-$big"
   [[ -f "$long/train.csv" ]] || "$tsad" synth --out "$long" --slices $((big / 256)) --length 256 --anomaly-rate 0 \
@@ -84,7 +85,6 @@ echo "that size would reach if its tasks ran at the bare forward pass's speed an
 echo "(250 slices, nearly no work) cost: the most any MapReduce job of that size can reach on this machine."
 echo "| model | per | cores | windows | score job wall s | job windows/s | in-task windows/s | bare forward windows/s (batch 256) | job / forward | in-task / forward | best job / forward | peak RSS MB |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
-[[ "${STAGES:-prepare score}" == *score* ]] || exit 0
 for arch in ${ARCHS:-dense cnn}; do
   model="$out/model-$arch-s$stride"
   [[ -f "$model/manifest.pb" ]] || "$tsad" train --input "$out/data-${rows_list[0]}/train.csv" --model-out "$model" \
