@@ -122,6 +122,10 @@ public final class CsvRowParser {
       try {
         d = Double.parseDouble(v);
       } catch (NumberFormatException e) {
+        if (spellsNonFinite(v)) {
+          return reject(report, RejectReason.NON_FINITE, lineNo, "'" + v + "' in column " + col + " is not finite",
+              line);
+        }
         return reject(report, RejectReason.NON_NUMERIC, lineNo, "'" + v + "' in column " + col + " is not a number",
             line);
       }
@@ -133,6 +137,15 @@ public final class CsvRowParser {
       values[i] = x;
     }
     return new Row(id, timeMs, values);
+  }
+
+  /**
+   * Whether {@code v} is NaN or an infinity as Python, R and C write them ({@code nan}, {@code inf}, {@code -Inf},
+   * {@code INFINITY}), which Java's parser refuses: such a value is counted as non-finite, not as non-numeric.
+   */
+  static boolean spellsNonFinite(String v) {
+    String s = v.startsWith("+") || v.startsWith("-") ? v.substring(1) : v;
+    return s.equalsIgnoreCase("nan") || s.equalsIgnoreCase("inf") || s.equalsIgnoreCase("infinity");
   }
 
   private Row reject(DataReport report, RejectReason reason, long lineNo, String detail, String line) {

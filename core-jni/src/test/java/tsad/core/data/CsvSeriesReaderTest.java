@@ -2,6 +2,7 @@ package tsad.core.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -51,6 +52,7 @@ class CsvSeriesReaderTest {
         "a,2026-01-01T00:05:00Z,NaN",          // non-finite
         "a,2026-01-01T00:06:00Z,Infinity",     // non-finite
         "a,2026-01-01T00:07:00Z,1e300",        // overflows float
+        "a,2026-01-01T00:07:30Z,-inf",         // non-finite as Python and R write it
         "a,2026-01-01T00:00:00Z,9",            // duplicate timestamp
         "a,2026-01-01T00:08:00Z,2", ""));
     List<String> quarantined = new ArrayList<>();
@@ -58,20 +60,30 @@ class CsvSeriesReaderTest {
     List<Series> s = new CsvSeriesReader(CsvOptions.defaults()).read(List.of(p), r);
     assertEquals(1, s.size());
     assertArrayEquals(new float[] {1f, 2f}, s.get(0).values(), "first row of a duplicate time is kept");
-    assertEquals(12, r.rowsRead());
+    assertEquals(13, r.rowsRead());
     assertEquals(1, r.rowsRejected(RejectReason.MALFORMED_ROW));
     assertEquals(1, r.rowsRejected(RejectReason.MISSING_SLICE_ID));
     assertEquals(1, r.rowsRejected(RejectReason.MISSING_TIME));
     assertEquals(1, r.rowsRejected(RejectReason.BAD_TIME));
     assertEquals(1, r.rowsRejected(RejectReason.MISSING_VALUE));
     assertEquals(1, r.rowsRejected(RejectReason.NON_NUMERIC));
-    assertEquals(3, r.rowsRejected(RejectReason.NON_FINITE));
+    assertEquals(4, r.rowsRejected(RejectReason.NON_FINITE));
     assertEquals(1, r.rowsRejected(RejectReason.DUPLICATE_TIMESTAMP));
-    assertEquals(10, r.rowsRejected());
-    assertEquals(10, quarantined.size(), "every reject reaches the quarantine sink");
+    assertEquals(11, r.rowsRejected());
+    assertEquals(11, quarantined.size(), "every reject reaches the quarantine sink");
     assertTrue(quarantined.contains("malformed_row@" + p + ":3"), quarantined.toString());
     String summary = r.format();
-    assertTrue(summary.contains("12 read") && summary.contains("non_finite: 3"), summary);
+    assertTrue(summary.contains("13 read") && summary.contains("non_finite: 4"), summary);
+  }
+
+  @Test
+  void otherToolsSpellingsOfNanAndInfinityAreNonFiniteNotNonNumeric() {
+    for (String v : List.of("nan", "NAN", "-nan", "inf", "-inf", "+Inf", "INF", "infinity", "-INFINITY")) {
+      assertTrue(CsvRowParser.spellsNonFinite(v), v);
+    }
+    for (String v : List.of("n/a", "nano", "info", "--inf", "in", "", "-", "1.#INF")) {
+      assertFalse(CsvRowParser.spellsNonFinite(v), v);
+    }
   }
 
   @Test
