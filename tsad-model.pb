@@ -1,1 +1,0 @@
-/tmp/hadoop-root/mapred/local/job_local16329477_0001_c22e02f4-83e9-4d89-bb5b-8e2bd78ea38a/437a4c801363525f760f9e0b4067ede9dc045a9a5c8b8e80eeaa2cb7f5c1ac70.pb
