@@ -20,6 +20,7 @@ import tsad.core.data.SliceSample;
 import tsad.core.window.Inputs;
 import tsad.core.window.Window;
 import tsad.core.window.WindowBuilder;
+import tsad.core.window.WindowList;
 import tsad.proto.DataSpec;
 import tsad.proto.PreparedData;
 import tsad.proto.PreparedLayout;
@@ -110,7 +111,7 @@ public final class PreparedWindows {
         }
       }
     }
-    return tsad.core.window.WindowList.of(out);
+    return WindowList.of(out);
   }
 
   /** A prepared record that gives no windows, with the reason for the quarantine. */

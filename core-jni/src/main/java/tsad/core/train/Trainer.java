@@ -5,8 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Adam;
 import org.bytedeco.pytorch.Device;
@@ -18,6 +20,7 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import tsad.core.model.Autoencoder;
+import tsad.core.model.InputBuffer;
 import tsad.core.model.Tensors;
 import tsad.core.scale.Scaler;
 import tsad.core.window.Window;
@@ -182,11 +185,11 @@ public final class Trainer {
   static final class Batches {
     private final List<Window> windows;
     private final Device device;
-    private final org.bytedeco.javacpp.LongPointer order;
+    private final LongPointer order;
     private final long[] picked;
     private final Window[] batch;
     private final List<Window> batchView;
-    private final tsad.core.model.InputBuffer input;
+    private final InputBuffer input;
 
     Batches(List<Window> windows, int batchSize, Scaler scaler, Device device, Tensor permutation) {
       this.windows = windows;
@@ -195,9 +198,9 @@ public final class Trainer {
       int capacity = Math.min(batchSize, windows.size());
       this.picked = new long[capacity];
       this.batch = new Window[capacity];
-      this.batchView = java.util.Arrays.asList(batch);
+      this.batchView = Arrays.asList(batch);
       Window first = windows.get(0);
-      this.input = new tsad.core.model.InputBuffer(capacity, first.steps(), first.features(),
+      this.input = new InputBuffer(capacity, first.steps(), first.features(),
           Tensors.of(scaler.center(), scaler.center().length),
           Tensors.of(scaler.inverseScale(), scaler.inverseScale().length), scaler.center(), scaler.inverseScale());
     }
