@@ -117,7 +117,7 @@ public class MainTest {
     List<String> lines = Files.readAllLines(out);
     assertEquals(300, lines.size());
     assertTrue(lines.get(0).matches("\\{\"slice_id\":\"test-000001\",\"score\":[0-9.eE-]+,\"threshold\":[0-9.eE-]+,"
-        + "\"is_anomaly\":(true|false)}"), lines.get(0));
+        + "\"is_anomaly\":(true|false),\"model\":\"bundle\",\"version\":\"sha256:[0-9a-f]{12}\"}"), lines.get(0));
     assertTrue(score.err().contains("scored 300 slices"), score.err());
     // The same numbers as the library path, to the last bit.
     ModelBundle b = ModelBundle.load(model);

@@ -93,6 +93,6 @@ public final class AnomalyDetailUDTF extends GenericUDTF {
   /** Nothing to flush: rows are forwarded as they are scored. */
   @Override
   public void close() {
-    // Nothing to release: the model is shared by the JVM and freed with it.
+    // Nothing to release: each call holds the JVM's shared model only while it scores.
   }
 }

@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tsad.core.bundle.ModelBundle;
 import tsad.core.model.TorchRuntime;
+import tsad.core.score.ScoringSession;
 import tsad.registry.MlflowSettings;
 import tsad.registry.ModelRegistry;
 import tsad.registry.ModelResolver;
@@ -40,10 +41,57 @@ public final class ModelCache {
 
   private ModelCache() {}
 
-  /** The model for {@code uri}, loading or re-resolving it when needed; {@code conf} is used for Hadoop paths. */
-  public static LoadedModel get(String uri, UdfOptions options, Configuration conf) {
+  /**
+   * One use of a cached model: holds a reference so that the model is not freed while the use lasts, even if the
+   * cache replaces it meanwhile. Close it when the call is done.
+   */
+  public static final class Lease implements AutoCloseable {
+    private final LoadedModel model;
+    private boolean closed;
+
+    private Lease(LoadedModel model) {
+      this.model = model;
+    }
+
+    /** The model held. */
+    public LoadedModel model() {
+      return model;
+    }
+
+    /** Gives the reference back. */
+    @Override
+    public void close() {
+      if (!closed) {
+        closed = true;
+        model.release();
+      }
+    }
+  }
+
+  /**
+   * The model for {@code uri}, loading or re-resolving it when needed, held for one use; {@code conf} is used for
+   * Hadoop paths.
+   */
+  public static Lease acquire(String uri, UdfOptions options, Configuration conf) {
     Slot slot = MODELS.computeIfAbsent(new Key(uri, options.trackingUri(), options.cacheDir().toString()),
         k -> new Slot());
+    while (true) {
+      LoadedModel m = current(slot, uri, options, conf);
+      if (m.acquire()) {
+        return new Lease(m);
+      }
+      // Replaced and freed between the look-up and the acquire: the slot holds its successor.
+    }
+  }
+
+  /** The model for {@code uri} as {@link #acquire} finds it, not held: to look at (name, version), not to score. */
+  public static LoadedModel get(String uri, UdfOptions options, Configuration conf) {
+    try (Lease l = acquire(uri, options, conf)) {
+      return l.model();
+    }
+  }
+
+  private static LoadedModel current(Slot slot, String uri, UdfOptions options, Configuration conf) {
     long now = System.nanoTime();
     LoadedModel m = slot.model;
     if (m != null && fresh(m, options, now)) {
@@ -56,14 +104,44 @@ public final class ModelCache {
         return m;
       }
       LoadedModel next = m == null ? load(uri, options, conf) : refresh(m, uri, options, conf, now);
-      slot.model = next;
+      if (next != m) {
+        slot.model = next;
+        if (m != null) {
+          m.release();   // the cache's reference; calls still scoring with it keep it alive until they finish
+        }
+      }
       return next;
     }
   }
 
-  /** Forgets every cached model (tests and benchmarks); running tasks keep the instances they hold. */
+  /** Forgets every cached model (tests and benchmarks), freeing each once the calls using it are done. */
   public static void clear() {
+    for (Slot s : MODELS.values()) {
+      synchronized (s) {
+        if (s.model != null) {
+          s.model.release();
+          s.model = null;
+        }
+      }
+    }
     MODELS.clear();
+  }
+
+  /**
+   * Loads {@code uri} again and puts it in place of the cached model, as an alias move does (benchmarks of the
+   * model lifecycle; the registry is not asked); returns the new model, not held.
+   */
+  static LoadedModel reload(String uri, UdfOptions options, Configuration conf) {
+    Slot slot = MODELS.computeIfAbsent(new Key(uri, options.trackingUri(), options.cacheDir().toString()),
+        k -> new Slot());
+    synchronized (slot) {
+      LoadedModel old = slot.model;
+      slot.model = load(uri, options, conf);
+      if (old != null) {
+        old.release();
+      }
+      return slot.model;
+    }
   }
 
   private static boolean fresh(LoadedModel m, UdfOptions o, long now) {
@@ -76,10 +154,12 @@ public final class ModelCache {
       r = resolver(o).resolve(uri);
     } catch (RuntimeException e) {
       LOG.warn("could not resolve {} again ({}); still scoring with version {}", uri, e.getMessage(), old.version());
-      return old.refreshed(now);
+      old.refreshed(now);
+      return old;
     }
     if (r.bundle().contentHash().equals(old.bundle().contentHash())) {
-      return old.refreshed(now);
+      old.refreshed(now);
+      return old;
     }
     LOG.info("{} now points to {} version {}; loading it", uri, r.name(), r.version());
     return loaded(r.bundle(), r.name(), r.version(), true, o);
@@ -93,13 +173,14 @@ public final class ModelCache {
     }
     ModelBundle b = isHadoopPath(uri) ? loadFromHadoop(uri, conf) : new ModelResolver(o.cacheDir(), null)
         .resolve(uri).bundle();
-    return loaded(b, uri, "sha256:" + b.contentHash().substring(0, 12), false, o);
+    return loaded(b, "", "", false, o);
   }
 
   private static LoadedModel loaded(ModelBundle b, String name, String version, boolean movable, UdfOptions o) {
     configureTorch(o.threads());
-    LoadedModel m = new LoadedModel(b, b.newScorer(), name, version, movable, System.nanoTime());
-    LOG.info("tsad model {} version {} loaded ({})", name, version, b);
+    LoadedModel m = new LoadedModel(new ScoringSession(b, ScoringSession.Identity.of(name, version, b)), movable,
+        System.nanoTime());
+    LOG.info("tsad model {} version {} loaded ({})", m.name(), m.version(), b);
     return m;
   }
 

@@ -78,9 +78,9 @@ public final class ScoreAnomalyUDF extends GenericUDF {
     }
     SliceScore slice = SliceScore.of(s.results()); // as the CLI and the score job write it per slice
     score.set(slice.score());
-    threshold.set(s.model().scorer().threshold());
+    threshold.set(s.threshold());
     anomaly.set(slice.isAnomaly());
-    model.set(s.model().name());
+    model.set(s.model().model());
     version.set(s.model().version());
     return result;
   }

@@ -19,9 +19,9 @@ import tsad.core.data.DataReport;
 import tsad.core.data.RejectReason;
 import tsad.core.score.ScoreResult;
 import tsad.core.score.Scorer;
+import tsad.core.score.ScoringSession;
 import tsad.core.window.Window;
 import tsad.core.window.WindowBuilder;
-import tsad.core.window.WindowSpec;
 import tsad.registry.ModelUri;
 
 /**
@@ -33,8 +33,11 @@ final class ScoringCall {
   /** The null-series warning reason (the other reasons are core RejectReason labels). */
   static final String NULL_SERIES = "null_series";
 
-  /** One scored series: its windows (in order) and their results. */
-  record Scored(LoadedModel model, List<Window> windows, long[] times, List<ScoreResult> results) {}
+  /**
+   * One scored series: the model's identity and threshold, its windows (in order) and their results.
+   */
+  record Scored(ScoringSession.Identity model, double threshold, List<Window> windows, long[] times,
+                List<ScoreResult> results) {}
 
   private final String function;
   private final String uri;
@@ -119,10 +122,10 @@ final class ScoringCall {
     return warnings;
   }
 
-  /** Loads (once per JVM) and returns the model. */
-  LoadedModel model() throws HiveException {
+  /** Loads (once per JVM) the model and holds it for one call. */
+  ModelCache.Lease model() throws HiveException {
     try {
-      return ModelCache.get(uri, options, conf);
+      return ModelCache.acquire(uri, options, conf);
     } catch (RuntimeException e) {
       throw new HiveException(function + ": cannot load model " + uri + ": " + e.getMessage(), e);
     }
@@ -135,7 +138,12 @@ final class ScoringCall {
    * for the whole slice.
    */
   Scored score(Object series, boolean detail) throws HiveException {
-    LoadedModel m = model();
+    try (ModelCache.Lease lease = model()) {
+      return score(lease.model(), series, detail);
+    }
+  }
+
+  private Scored score(LoadedModel m, Object series, boolean detail) throws HiveException {
     List<String[]> partial = new ArrayList<>(0);
     DataReport report = new DataReport((where, reason, what, record) -> partial.add(new String[] {reason.label(), what}));
     SeriesInput.Read r;
@@ -157,14 +165,13 @@ final class ScoringCall {
       // Partly used rows (duplicate times dropped, steps cut by length_policy=truncate) are counted, not fatal.
       warnings.warn(p[0], p[1]);
     }
-    return new Scored(m, windows, r.series().timesMs(), m.scorer().score(windows, Scorer.DEFAULT_BATCH, detail));
+    return new Scored(m.session().identity(), m.session().threshold(), windows, r.series().timesMs(),
+        m.session().score(windows, Scorer.DEFAULT_BATCH, detail));
   }
 
   private synchronized WindowBuilder builder(LoadedModel m) {
     if (m != builtFor) {
-      WindowSpec s = m.windowSpec();
-      builder = new WindowBuilder(options.lengthPolicy() == null ? s
-          : new WindowSpec(s.mode(), s.length(), s.stride(), options.lengthPolicy()));
+      builder = new WindowBuilder(m.session().compatibility().windowSpec(options.lengthPolicy()));
       builtFor = m;
     }
     return builder;
@@ -172,7 +179,8 @@ final class ScoringCall {
 
   private Scored bad(String reason, String detail) throws HiveException {
     if (options.strict()) {
-      throw new HiveException(function + ": bad row (" + reason + "): " + detail + " [strict]");
+      throw new HiveException(function + ": bad row (" + reason + "): " + detail + Warnings.advice(reason)
+          + " [strict]");
     }
     warnings.warn(reason, detail);
     return null;

@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.hadoop.mapred.Reporter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tsad.core.data.RejectReason;
 
 /**
  * Counted warnings for bad rows: a per-function count by reason, a JVM-wide count, a Hadoop counter in group
@@ -41,9 +42,20 @@ final class Warnings {
       r.incrCounter(GROUP, name, 1);
     }
     if (all <= LOGGED_PER_REASON) {
-      LOG.warn("{}: bad row ({}): {}; returning NULL{}", function, reason, detail,
+      LOG.warn("{}: bad row ({}): {}{}; returning NULL{}", function, reason, detail, advice(reason),
           all == LOGGED_PER_REASON ? " (further " + reason + " rows are only counted)" : "");
     }
+  }
+
+  /** What a SQL user can do about rows of {@code reason}, in the options map's terms ("" if nothing). */
+  static String advice(String reason) {
+    if (reason.equals(RejectReason.TOO_LONG.label())) {
+      return " (to score it anyway: map('length_policy', 'truncate') or 'pad' as the options argument)";
+    }
+    if (reason.equals(RejectReason.TOO_SHORT.label())) {
+      return " (to score it anyway: map('length_policy', 'pad') as the options argument)";
+    }
+    return "";
   }
 
   /** Bad rows counted by this function instance under {@code reason}. */

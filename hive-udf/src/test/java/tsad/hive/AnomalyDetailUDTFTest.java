@@ -171,7 +171,8 @@ class AnomalyDetailUDTFTest {
     String uri = "tsadtest://" + uni.bundle().toAbsolutePath();
     LoadedModel m = ModelCache.get(uri, UdfOptions.parse(Map.of(), null), conf);
     assertEquals(tsad.core.bundle.ModelBundle.load(uni.bundle()).contentHash(), m.bundle().contentHash());
-    assertEquals(uri, m.name());
+    assertEquals("bundle", m.name(), "a bundle path is named by its content, wherever it is stored");
+    assertEquals("sha256:" + m.bundle().contentHash().substring(0, 12), m.version());
     Path copy = dir.resolve("tampered");
     java.nio.file.Files.createDirectories(copy);
     try (var files = java.nio.file.Files.list(uni.bundle())) {

@@ -68,7 +68,7 @@ class ScoreAnomalyUDFTest {
       anomalies += Udfs.anomaly(r) ? 1 : 0;
     }
     assertTrue(anomalies > 0, "the synthetic test data has anomalies the model flags");
-    assertEquals(uni.bundle() + " sha256:" + tsad.core.bundle.ModelBundle.load(uni.bundle()).contentHash()
+    assertEquals("bundle sha256:" + tsad.core.bundle.ModelBundle.load(uni.bundle()).contentHash()
         .substring(0, 12), Udfs.modelVersion(call(f, "", Udfs.univariate(uni.testSeries().get(0)))));
   }
 

@@ -115,11 +115,12 @@ public final class BenchCommand implements Callable<Integer> {
 
   /** The bare forward pass (the reference) and the scorer of one model at every --score-batches size. */
   private void benchScoring(Autoencoder m, Scaler scaler, String arch, int th, List<Window> data) {
-    Scorer scorer = new Scorer(m, scaler, Aggregation.MEAN, 0);
-    for (int b : scoreBatches) {
-      List<Window> batch = repeat(data, b);
-      emit("java-forward", arch, "score", b, th, forward(m, batch, scaler));
-      emit("java", arch, "score", b, th, rate(() -> scorer.scores(batch, b), b));
+    try (Scorer scorer = new Scorer(m, scaler, Aggregation.MEAN, 0)) {
+      for (int b : scoreBatches) {
+        List<Window> batch = repeat(data, b);
+        emit("java-forward", arch, "score", b, th, forward(m, batch, scaler));
+        emit("java", arch, "score", b, th, rate(() -> scorer.scores(batch, b), b));
+      }
     }
   }
 

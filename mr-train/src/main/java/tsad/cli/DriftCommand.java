@@ -19,6 +19,7 @@ import tsad.core.data.DataException;
 import tsad.core.model.TorchRuntime;
 import tsad.core.score.Distributions;
 import tsad.core.score.Drift;
+import tsad.core.score.ScoringSession;
 import tsad.proto.ScoreDistribution;
 import tsad.registry.ModelResolver;
 import tsad.registry.ModelUri;
@@ -77,7 +78,10 @@ public final class DriftCommand implements Callable<Integer> {
       case "validation" -> bundle.threshold().getValidationScores();
       default -> throw new DataException("unknown --reference '" + reference + "'; use training or validation");
     };
-    double[] scores = bundle.newScorer().scores(data.load(bundle).windows(), batchSize);
+    double[] scores;
+    try (ScoringSession session = new ScoringSession(bundle, resolved.identity())) {
+      scores = session.scores(data.load(bundle).windows(), batchSize);
+    }
     Drift.Result d = Drift.compare(ref, scores, bins);
     boolean due = d.psi() > thresholdPsi;
     long anomalies = java.util.Arrays.stream(scores).filter(s -> s > bundle.threshold().getValue()).count();

@@ -1,7 +1,6 @@
 package tsad.cli;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -9,14 +8,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import tsad.core.bundle.Compatibility;
 import tsad.core.bundle.ModelBundle;
 import tsad.core.data.DataException;
 import tsad.core.model.TorchRuntime;
-import tsad.core.scale.Scaler;
-import tsad.core.train.Split;
-import tsad.core.train.TrainPipeline;
-import tsad.core.window.Window;
-import tsad.proto.TrainConfig;
+import tsad.core.train.Gate;
 import tsad.registry.ModelRegistry;
 import tsad.registry.ModelResolver;
 import tsad.registry.ModelUri;
@@ -80,24 +76,16 @@ final class GateCommand implements Callable<Integer> {
       } else {
         ModelBundle champion = resolver.resolve(ModelUri.of(name, holder.version())).bundle();
         ModelBundle cand = candidate.bundle();
-        if (champion.modelSpec().getWindowLength() != cand.modelSpec().getWindowLength()
-            || champion.modelSpec().getFeatures() != cand.modelSpec().getFeatures()) {
-          throw new DataException("cannot compare: @" + alias + " (version " + holder.version() + ") takes T="
-              + champion.modelSpec().getWindowLength() + ", F=" + champion.modelSpec().getFeatures()
-              + " but version " + candidate.version() + " takes T=" + cand.modelSpec().getWindowLength() + ", F="
-              + cand.modelSpec().getFeatures());
+        try {
+          Compatibility.of(cand).requireSameInput(champion);
+        } catch (Compatibility.Mismatch e) {
+          throw new DataException("cannot compare version " + candidate.version() + " with @" + alias + " (version "
+              + holder.version() + "): " + e.getMessage());
         }
-        List<Window> windows = data.load(cand).windows();
-        TrainConfig cfg = cand.provenance().getConfig();
-        List<Window> held = Split.of(windows, cfg.getValidationFraction(), cfg.getSeed()).validation();
-        String on = held.size() + " held-out windows";
-        if (held.isEmpty()) {
-          held = windows;
-          on = held.size() + " windows (the candidate held none out)";
-        }
-        Scaler units = new Scaler(cand.scaler());
-        TrainPipeline.Gate gate = new TrainPipeline.Gate(champion.newScorer().reconstructionError(held, units),
-            cand.newScorer().reconstructionError(held, units));
+        Gate.HeldOut held = Gate.heldOut(cand, data.load(cand).windows());
+        String on = held.windows().size() + (held.all() ? " windows (the candidate held none out)"
+            : " held-out windows");
+        Gate gate = Gate.compare(champion, cand, held.windows());
         passed = gate.passes(margin);
         decision = String.format(Locale.ROOT, "has error %.6g vs @%s (version %s) %.6g on %s, margin %.0f%%",
             gate.newError(), alias, holder.version(), gate.parentError(), on, 100 * margin);

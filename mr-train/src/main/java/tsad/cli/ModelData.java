@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import tsad.core.bundle.Compatibility;
 import tsad.core.bundle.ModelBundle;
 import tsad.core.data.DataException;
 import tsad.core.data.DataReport;
@@ -43,20 +44,29 @@ public final class ModelData {
     }
   }
 
-  /** Reads CSV as the model was trained; the data report goes to stderr; a feature mismatch is an error. */
+  /**
+   * Reads CSV as the model was trained; the data report goes to stderr. Features are matched by name: {@code
+   * --features} in another order than the model's are read in the model's order, other names are an error.
+   */
   static Inputs.Loaded csv(ModelBundle bundle, List<Path> input, CsvMixin csv) {
+    Compatibility model = Compatibility.of(bundle);
+    List<String> columns;
+    try {
+      columns = model.columnsToRead(csv.features);
+    } catch (Compatibility.Mismatch e) {
+      throw new DataException("--features: " + e.getMessage() + " (name the model's columns, or leave out "
+          + "--features to read them)");
+    }
     DataReport report;
     Inputs.Loaded data;
     try (CsvMixin.RejectFile rejects = csv.rejectFile()) {
       report = new DataReport(rejects);
-      data = Inputs.read(input, csv.options(Inputs.csvOptions(bundle.dataSpec(), false)),
+      data = Inputs.read(input, csv.options(Inputs.csvOptions(bundle.dataSpec(), false)).withFeatureColumns(columns),
           Inputs.windowSpec(bundle.dataSpec()), report);
     }
     report.format().lines().forEach(LOG::info);
-    if (data.featureNames().size() != bundle.modelSpec().getFeatures()) {
-      throw new DataException("the model expects " + bundle.modelSpec().getFeatures() + " features "
-          + bundle.dataSpec().getFeatureColumnsList() + ", the input has " + data.featureNames());
-    }
+    Advice.of(report, false).forEach(LOG::info);
+    model.requireFeatureNames(data.featureNames(), "the input");
     return data;
   }
 
@@ -66,12 +76,10 @@ public final class ModelData {
       return csv(bundle, input, csv);
     }
     PreparedWindows.Loaded p = PreparedWindows.load(prepared);
+    Compatibility model = Compatibility.of(bundle);
     Window first = p.windows().get(0);
-    if (first.steps() != bundle.modelSpec().getWindowLength() || first.features() != bundle.modelSpec().getFeatures()) {
-      throw new DataException("the model takes windows of T=" + bundle.modelSpec().getWindowLength() + ", F="
-          + bundle.modelSpec().getFeatures() + " but " + prepared + " holds T=" + first.steps() + ", F="
-          + first.features());
-    }
+    model.requireWindows(first.steps(), first.features(), prepared);
+    model.requireFeatureNames(p.manifest().getData().getFeatureColumnsList(), prepared);
     return new Inputs.Loaded(p.windows(), p.manifest().getData().getFeatureColumnsList());
   }
 }

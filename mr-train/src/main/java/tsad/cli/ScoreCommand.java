@@ -17,9 +17,7 @@ import tsad.core.bundle.ModelBundle;
 import tsad.core.data.DataException;
 import tsad.core.model.TorchRuntime;
 import tsad.core.score.ScoreLines;
-import tsad.core.score.ScoreResult;
-import tsad.core.score.Scorer;
-import tsad.core.window.Inputs;
+import tsad.core.score.ScoringSession;
 import tsad.core.window.Window;
 import tsad.proto.WindowMode;
 import tsad.registry.ModelResolver;
@@ -75,46 +73,37 @@ public final class ScoreCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     ScoreLines.checkFormat(format);
+    if (batchSize < 1) {
+      throw new DataException("--batch-size must be at least 1, got " + batchSize);
+    }
     long t0 = System.nanoTime();
     TorchRuntime.threads(threads != null ? threads : Runtime.getRuntime().availableProcessors());
     ModelResolver.Resolved resolved = registry.resolver().resolve(model);
     ModelBundle bundle = resolved.bundle();
-    String[] extra = resolved.name().isEmpty() ? new String[0]
-        : new String[] {"model", resolved.name(), "version", resolved.version()};
     if (detail && per == ScoreLines.Per.SLICE && bundle.dataSpec().getMode() == WindowMode.WINDOW) {
       throw new DataException("--detail gives per-window errors; add --per window (this model scores windows)");
     }
-    Inputs.Loaded data = ModelData.csv(bundle, input, csv);
-    Scorer scorer = bundle.newScorer();
-    boolean windowMode = bundle.dataSpec().getMode() == WindowMode.WINDOW;
-    ScoreLines lines = new ScoreLines(format, per, windowMode, data.featureNames().toArray(new String[0]), extra);
-    StringBuilder sb = new StringBuilder(1 << 16);
-    try (Writer w = output.equals("-") ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8))
-        : Files.newBufferedWriter(Path.of(output), StandardCharsets.UTF_8)) {
+    List<Window> windows = ModelData.csv(bundle, input, csv).windows();
+    ScoreLines counts;
+    try (ScoringSession session = new ScoringSession(bundle, resolved.identity());
+         Writer w = output.equals("-") ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8))
+             : Files.newBufferedWriter(Path.of(output), StandardCharsets.UTF_8)) {
+      ScoringSession.Lines lines = session.lines(format, per, batchSize, detail, w::append);
       if (format.equals("tsv")) {
         w.write(lines.tsvHeader());
       }
-      // A scorer call at a time, its lines written before the next: the results (with --detail, every step's
-      // errors) are never all held at once. Calls of whole batches cut the same batches as one call would.
-      List<Window> windows = data.windows();
-      int call = batchSize * Scorer.BATCHES_PER_CALL;
-      for (int from = 0; from < windows.size(); from += call) {
-        for (ScoreResult r : scorer.score(windows.subList(from, Math.min(windows.size(), from + call)), batchSize,
-            detail)) {
-          lines.add(r, sb);
-          if (sb.length() > 1 << 15) {
-            w.append(sb);
-            sb.setLength(0);
-          }
-        }
+      for (Window window : windows) {
+        lines.add(window);
       }
-      lines.finish(sb);
-      w.append(sb);
+      lines.finish();
+      counts = lines.counts();
     }
-    String what = lines.perSlice() ? "slices (" + lines.windows() + " windows)" : windowMode ? "windows" : "slices";
+    boolean windowMode = bundle.dataSpec().getMode() == WindowMode.WINDOW;
+    String what = counts.perSlice() ? "slices (" + counts.windows() + " windows)" : windowMode ? "windows" : "slices";
     LOG.info(String.format(Locale.ROOT, "scored %d %s, %d anomalous (%.2f%%) at threshold %.6g (%s) with %s; %.1f s",
-        lines.lines(), what, lines.anomalous(), 100.0 * lines.anomalous() / lines.lines(),
-        scorer.threshold(), bundle.threshold().getMethod(), resolved.describe(), (System.nanoTime() - t0) / 1e9));
+        counts.lines(), what, counts.anomalous(), 100.0 * counts.anomalous() / counts.lines(),
+        bundle.threshold().getValue(), bundle.threshold().getMethod(), resolved.describe(),
+        (System.nanoTime() - t0) / 1e9));
     return 0;
   }
 }

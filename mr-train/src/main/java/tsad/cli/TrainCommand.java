@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import tsad.core.bundle.Compatibility;
 import tsad.core.data.CsvOptions;
 import tsad.core.data.DataException;
 import tsad.core.data.DataReport;
@@ -174,6 +175,14 @@ public final class TrainCommand implements Callable<Integer> {
         : ModelUri.of(parent.name(), parent.version());
     CsvOptions csvOptions = csv.options(parent == null ? CsvOptions.defaults()
         : Inputs.csvOptions(parent.bundle().dataSpec(), false));
+    if (parent != null) {
+      // Fine-tuning reads the parent's features by name, in the parent's order.
+      try {
+        csvOptions = csvOptions.withFeatureColumns(Compatibility.of(parent.bundle()).columnsToRead(csv.features));
+      } catch (Compatibility.Mismatch e) {
+        throw new DataException("--features: " + e.getMessage() + " (fine-tuning needs the parent's features)");
+      }
+    }
     WindowSpec spec = parent != null ? Inputs.windowSpec(parent.bundle().dataSpec()) : windowing.spec();
     Architecture architecture = ModelSpecs.parseArch(arch);
     ModelSpec.Builder model = ModelSpec.newBuilder().setArch(architecture).setBatchNorm(batchNorm)
@@ -210,6 +219,7 @@ public final class TrainCommand implements Callable<Integer> {
       }
     }
     report.format().lines().forEach(LOG::info);
+    Advice.of(report, true).forEach(LOG::info);
     TrainRequest req = new TrainRequest(model.build(), Inputs.dataSpec(csvOptions, spec, data.featureNames()), cfg,
         modelOut, resume, parentUri, parent == null ? null : parent.bundle(), refitScaler);
     TrainListener progress = quiet ? TrainListener.NONE : ConsoleProgress.stderr();

@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import tsad.cli.RegistryMixin;
+import tsad.core.bundle.Compatibility;
 import tsad.core.bundle.ModelBundle;
 import tsad.core.data.DataException;
 import tsad.core.model.TorchRuntime;
@@ -137,12 +138,13 @@ public final class ScoreJob extends Configured implements Tool, Callable<Integer
 
   /** Submits the score job on prepared data {@code in} and reports what it did. */
   private int score(Configuration conf, ModelResolver.Resolved m, Path in) throws Exception {
-    DataSpec spec = m.bundle().dataSpec();
     DataSpec prepared = PreparedWindows.manifest(in, conf).getData();
-    if (!prepared.getFeatureColumnsList().equals(spec.getFeatureColumnsList())) {
-      throw new DataException(in + " holds features " + prepared.getFeatureColumnsList() + "; the model takes "
-          + spec.getFeatureColumnsList() + " (prepare with --features " + String.join(",",
-          spec.getFeatureColumnsList()) + ")");
+    Compatibility fits = Compatibility.of(m.bundle());
+    try {
+      fits.requireFeatureNames(prepared.getFeatureColumnsList(), in.toString());
+    } catch (Compatibility.Mismatch e) {
+      throw new DataException(e.getMessage() + " (prepare with --features " + String.join(",", fits.featureNames())
+          + ")");
     }
     conf.set(MODEL, model);
     conf.set(MODEL_NAME, m.name());

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
@@ -18,11 +17,10 @@ import tsad.core.data.RejectReason;
 import tsad.core.data.RejectSink;
 import tsad.core.model.TorchRuntime;
 import tsad.core.score.ScoreLines;
-import tsad.core.score.ScoreResult;
 import tsad.core.score.Scorer;
+import tsad.core.score.ScoringSession;
 import tsad.core.window.Window;
 import tsad.proto.BundlePack;
-import tsad.proto.WindowMode;
 
 /**
  * Scores prepared slices: loads the bundle once per task from the distributed cache (verifying every sha256),
@@ -36,23 +34,15 @@ public class ScoreMapper extends Mapper<LongWritable, RecordBatch, NullWritable,
   static final String COUNTERS = "tsad scoring";
   /** Test switch: the first attempt of every task fails after writing all its output (retry tests). */
   static final String FAIL_FIRST_ATTEMPT = "tsad.test.fail-first-attempt";
-  /**
-   * Characters of lines gathered into one output record: a few hundred per-window lines, few enough that the
-   * lines and their copies on the way out (string, bytes, stream buffer) stay in the core's cache.
-   */
-  static final int LINES_PER_RECORD = 48 << 10;
-  private final List<Window> batch = new ArrayList<>();
-  private final StringBuilder lines = new StringBuilder(LINES_PER_RECORD + 1024);
   private final Text text = new Text();
-  private Scorer scorer;
+  private ScoringSession session;
+  private ScoringSession.Lines lines;
   private PreparedWindows.Cutter cutter;
-  private ScoreLines out;
-  private int batchSize;
   private Counter rejected;
   private RejectSink quarantine;
+  private Context context;
 
   private long startNanos;
-  private long scorerNanos;
   private long linesNanos;
   private long writeNanos;
 
@@ -65,21 +55,18 @@ public class ScoreMapper extends Mapper<LongWritable, RecordBatch, NullWritable,
   @Override
   protected void setup(Context ctx) throws IOException {
     startNanos = System.nanoTime();
+    context = ctx;
     Configuration conf = ctx.getConfiguration();
     TorchRuntime.threads(conf.getInt(ScoreJob.THREADS, 1));
     ModelBundle bundle = ModelBundle.load("distributed cache (" + conf.get(ScoreJob.MODEL) + ")", shipped(ctx));
-    scorer = bundle.newScorer();
+    session = new ScoringSession(bundle, ScoringSession.Identity.of(conf.get(ScoreJob.MODEL_NAME, ""),
+        conf.get(ScoreJob.MODEL_VERSION, ""), bundle));
     ctx.getCounter(COUNTERS, "model load ms").increment((System.nanoTime() - startNanos) / 1_000_000);
     rejected = ctx.getCounter(COUNTERS, "rejected");
-    batchSize = conf.getInt(ScoreJob.BATCH, Scorer.DEFAULT_BATCH);
     // The model's own windowing: whatever spec the data was prepared with, the model gets the windows it takes.
     cutter = new PreparedWindows.Cutter(bundle.dataSpec());
-    String name = conf.get(ScoreJob.MODEL_NAME, "");
-    String[] extra = name.isEmpty() ? new String[] {"model", conf.get(ScoreJob.MODEL)}
-        : new String[] {"model", name, "version", conf.get(ScoreJob.MODEL_VERSION, "")};
-    out = new ScoreLines(conf.get(ScoreJob.FORMAT, "jsonl"), ScoreLines.Per.parse(conf.get(ScoreJob.PER, "slice")),
-        bundle.dataSpec().getMode() == WindowMode.WINDOW,
-        bundle.dataSpec().getFeatureColumnsList().toArray(new String[0]), extra);
+    lines = session.lines(conf.get(ScoreJob.FORMAT, "jsonl"), ScoreLines.Per.parse(conf.get(ScoreJob.PER, "slice")),
+        conf.getInt(ScoreJob.BATCH, Scorer.DEFAULT_BATCH), false, this::write);
     quarantine = quarantine(ctx);
   }
 
@@ -102,6 +89,7 @@ public class ScoreMapper extends Mapper<LongWritable, RecordBatch, NullWritable,
 
   @Override
   protected void map(LongWritable ordinal, RecordBatch records, Context ctx) throws IOException, InterruptedException {
+    long t0 = System.nanoTime();
     for (int i = 0; i < records.size(); i++) {
       List<Window> windows;
       try {
@@ -113,12 +101,10 @@ public class ScoreMapper extends Mapper<LongWritable, RecordBatch, NullWritable,
       // Window by window from the builder's view, so a slice of millions of windows is scored a call at a time
       // (its lines continue across calls) and never held as objects all at once.
       for (int k = 0; k < windows.size(); k++) {
-        batch.add(windows.get(k));
-        if (batch.size() >= batchSize * Scorer.BATCHES_PER_CALL) {
-          flush(ctx, false);
-        }
+        lines.add(windows.get(k));
       }
     }
+    linesNanos += System.nanoTime() - t0;
   }
 
   /** Counts a record that cannot be scored and quarantines it with its reason: nothing vanishes. */
@@ -133,56 +119,38 @@ public class ScoreMapper extends Mapper<LongWritable, RecordBatch, NullWritable,
   }
 
   /**
-   * Scores the pending windows in full batches (all of them at the end) and writes the lines they complete, many
-   * to an output record, so the output side's per-record bookkeeping is paid once per batch, not once per window
-   * or slice.
+   * Writes a block of completed lines as one output record (TextOutputFormat ends its last line), so the output
+   * side's per-record bookkeeping is paid once per block, not once per window or slice.
    */
-  private void flush(Context ctx, boolean last) throws IOException, InterruptedException {
-    int n = last ? batch.size() : batch.size() / batchSize * batchSize;
-    List<Window> now = batch.subList(0, n);
+  private void write(StringBuilder block) throws IOException {
     long t0 = System.nanoTime();
-    List<ScoreResult> results = scorer.score(now, batchSize, false);
-    long t1 = System.nanoTime();
-    scorerNanos += t1 - t0;
-    now.clear();
-    long slices = out.slices();
-    long anomalousSlices = out.anomalousSlices();
-    long anomalousWindows = out.anomalousWindows();
-    for (ScoreResult r : results) {
-      out.add(r, lines);
-      if (lines.length() >= LINES_PER_RECORD) {
-        write(ctx);
-      }
+    text.set(block.substring(0, block.length() - 1).getBytes(StandardCharsets.UTF_8));
+    try {
+      context.write(NullWritable.get(), text);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while writing scores");
     }
-    if (last) {
-      out.finish(lines);
-    }
-    write(ctx);
-    linesNanos += System.nanoTime() - t1;
-    ctx.getCounter(COUNTERS, "windows scored").increment(results.size());
-    ctx.getCounter(COUNTERS, "anomalous windows").increment(out.anomalousWindows() - anomalousWindows);
-    ctx.getCounter(COUNTERS, "slices scored").increment(out.slices() - slices);
-    ctx.getCounter(COUNTERS, "anomalous slices").increment(out.anomalousSlices() - anomalousSlices);
-  }
-
-  /** Writes the pending lines as one output record (TextOutputFormat ends its last line) and empties them. */
-  private void write(Context ctx) throws IOException, InterruptedException {
-    if (lines.length() > 0) {
-      long t0 = System.nanoTime();
-      text.set(lines.substring(0, lines.length() - 1).getBytes(StandardCharsets.UTF_8));
-      ctx.write(NullWritable.get(), text);
-      lines.setLength(0);
-      writeNanos += System.nanoTime() - t0;
-    }
+    writeNanos += System.nanoTime() - t0;
   }
 
   @Override
   protected void cleanup(Context ctx) throws IOException, InterruptedException {
-    flush(ctx, true);
+    long t0 = System.nanoTime();
+    try (ScoringSession s = session) {
+      lines.finish();
+    }
+    linesNanos += System.nanoTime() - t0;
     MrReports.close(quarantine);
+    ScoreLines n = lines.counts();
+    ctx.getCounter(COUNTERS, "windows scored").increment(n.windows());
+    ctx.getCounter(COUNTERS, "anomalous windows").increment(n.anomalousWindows());
+    ctx.getCounter(COUNTERS, "slices scored").increment(n.slices());
+    ctx.getCounter(COUNTERS, "anomalous slices").increment(n.anomalousSlices());
     // Where a task's time goes (totals over tasks): the benchmark compares them with the bare forward pass.
-    ctx.getCounter(COUNTERS, "scorer ms").increment(scorerNanos / 1_000_000);
-    ctx.getCounter(COUNTERS, "lines ms").increment(linesNanos / 1_000_000);
+    long scorer = lines.scorerNanos();
+    ctx.getCounter(COUNTERS, "scorer ms").increment(scorer / 1_000_000);
+    ctx.getCounter(COUNTERS, "lines ms").increment((linesNanos - scorer) / 1_000_000);
     ctx.getCounter(COUNTERS, "write ms").increment(writeNanos / 1_000_000);
     ctx.getCounter(COUNTERS, "task ms").increment((System.nanoTime() - startNanos) / 1_000_000);
     if (ctx.getConfiguration().getBoolean(FAIL_FIRST_ATTEMPT, false) && ctx.getTaskAttemptID().getId() == 0) {

@@ -219,7 +219,11 @@ class LocalJobRunnerTest {
         assertEquals(e, got.get(id)[0], 1e-6 * Math.max(1, e), id + " score (batches differ: float tolerance)");
         assertEquals(expected.get(id)[1], got.get(id)[1], 0, id + " threshold");
       }
-      assertTrue(lines.get(0).contains("\"model\":\"" + model + "\""), lines.get(0));
+      // Every field of every line, the score's last bits aside: the model's identity, window ids and starts,
+      // verdicts and counts are the CLI's.
+      assertEquals(withoutScores(Files.readAllLines(localOut)), withoutScores(lines), "the CLI's lines");
+      assertTrue(lines.get(0).contains("\"model\":\"bundle\",\"version\":\"sha256:"
+          + tsad.core.bundle.ModelBundle.load(model).contentHash().substring(0, 12) + "\""), lines.get(0));
       if (in.equals(input.toString())) {
         csvRunLeavesItsPrepareReportInTheOutputAndNothingBeside(model, out, per);
       }
@@ -278,6 +282,11 @@ class LocalJobRunnerTest {
           == null, "duplicate " + x.group(1));
     }
     return m;
+  }
+
+  /** The lines sorted, each with its score's digits taken out (compared apart, at float tolerance). */
+  private static List<String> withoutScores(List<String> lines) {
+    return lines.stream().map(l -> l.replaceFirst("\"score\":[^,]+,", "\"score\":_,")).sorted().toList();
   }
 
   static String[] concat(String[] a, String[] b) {

@@ -150,7 +150,8 @@ class ScoreMrUnitTest {
           + java.time.Instant.ofEpochMilli(r.startMs()) + "\",\"score\":" + r.score() + ","), lines.get(i));
       anomalies += r.isAnomaly() ? 1 : 0;
     }
-    assertTrue(lines.get(0).contains("\"model\":\"" + model + "\""), lines.get(0));
+    assertTrue(lines.get(0).contains("\"model\":\"bundle\",\"version\":\"sha256:"
+        + ModelBundle.load(model).contentHash().substring(0, 12) + "\""), lines.get(0));
     assertEquals(anomalies, d.getCounters().findCounter(ScoreMapper.COUNTERS, "anomalous windows").getValue());
   }
 
@@ -170,7 +171,7 @@ class ScoreMrUnitTest {
       anomalous += e.isAnomaly() ? 1 : 0;
     }
     assertTrue(lines.get(0).matches("\\{\"slice_id\":\"[^\"]+\",\"score\":[^,]+,\"threshold\":[^,]+,\"is_anomaly\":(true|false),"
-        + "\"model\":\"[^\"]+\",\"windows\":7,\"anomalous_windows\":\\d,\"worst_start\":\"[-0-9T:.]+Z\"}"), lines.get(0));
+        + "\"model\":\"bundle\",\"version\":\"sha256:[0-9a-f]{12}\",\"windows\":7,\"anomalous_windows\":\\d,\"worst_start\":\"[-0-9T:.]+Z\"}"), lines.get(0));
     assertTrue(anomalous > 0, "the synthetic anomalies are found");
     assertEquals(anomalous, d.getCounters().findCounter(ScoreMapper.COUNTERS, "anomalous slices").getValue());
   }

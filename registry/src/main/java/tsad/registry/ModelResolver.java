@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tsad.core.bundle.BundleException;
 import tsad.core.bundle.ModelBundle;
+import tsad.core.score.ScoringSession;
 import tsad.core.io.FileTrees;
 
 /**
@@ -42,6 +43,11 @@ public final class ModelResolver {
     /** What a log line calls the model: the path as given, or "models:/NAME/VERSION (cached|downloaded)". */
     public String describe() {
       return version.isEmpty() ? uri : ModelUri.of(name, version) + (fromCache ? " (cached)" : " (downloaded)");
+    }
+
+    /** The model's identity in output lines: the registered name and version, or the bundle's content hash. */
+    public ScoringSession.Identity identity() {
+      return ScoringSession.Identity.of(name, version, bundle);
     }
   }
 

@@ -180,9 +180,12 @@ public final class TrackedTraining {
     double[] scores = out.trainScores();
     List<Integer> worst = highest(scores, 4);
     List<Window> ws = worst.stream().map(train::get).toList();
-    Scorer s = b.newScorer();
+    List<float[]> reconstructed;
+    try (Scorer s = b.newScorer()) {
+      reconstructed = s.reconstruct(ws, 64);
+    }
     Plots.worstWindows(ws.stream().map(Window::id).toList(), ws.stream().map(Window::values).toList(),
-        s.reconstruct(ws, 64), worst.stream().mapToDouble(i -> scores[i]).toArray(), b.modelSpec().getFeatures(),
+        reconstructed, worst.stream().mapToDouble(i -> scores[i]).toArray(), b.modelSpec().getFeatures(),
         ws.size(), dir.resolve("worst-windows.png"));
   }
 

@@ -198,13 +198,14 @@ public final class ModelBundle {
     }
   }
 
-  /** Builds the network from the spec and loads the stored weights into it. */
+  /** Builds the network from the spec and loads the stored weights into it; the caller owns (closes) it. */
   public Autoencoder newModel() {
     Autoencoder model = Autoencoder.create(manifest.getModel());
     try (BytePointer bytes = new BytePointer(weights); InputArchive a = new InputArchive()) {
       a.load_from(bytes, weights.length);
       model.load(a);
     } catch (RuntimeException e) {
+      model.close();
       throw new BundleException(location + ": cannot load the weights into a " + manifest.getModel().getArch()
           + " model: " + e.getMessage());
     }
@@ -212,9 +213,12 @@ public final class ModelBundle {
     return model;
   }
 
-  /** A scorer with a freshly loaded model, this bundle's scaler, aggregation and threshold. */
+  /**
+   * A scorer with a freshly loaded model, this bundle's scaler, aggregation and threshold; the caller closes it,
+   * which frees the model.
+   */
   public Scorer newScorer() {
-    return new Scorer(newModel(), new Scaler(scaler), threshold.getAggregation(), threshold.getValue());
+    return Scorer.owning(newModel(), new Scaler(scaler), threshold.getAggregation(), threshold.getValue());
   }
 
   /** Where the bundle was loaded from. */

@@ -27,6 +27,11 @@ public record CsvOptions(String sliceColumn, String timeColumn, List<String> fea
     }
   }
 
+  /** Returns a copy that reads {@code columns} as the features, in that order. */
+  public CsvOptions withFeatureColumns(List<String> columns) {
+    return new CsvOptions(sliceColumn, timeColumn, columns, timeFormat, strict);
+  }
+
   /** Returns a copy with the given strictness. */
   public CsvOptions withStrict(boolean value) {
     return new CsvOptions(sliceColumn, timeColumn, featureColumns, timeFormat, value);

@@ -34,9 +34,10 @@ public final class ConvAutoencoder extends Autoencoder {
       Conv1dOptions o = new Conv1dOptions(ch.get(i), ch.get(i + 1), longs(k));
       o.stride().put(2);
       o.padding().put(longs(k / 2));
-      encoder.add(register_module("enc" + i, new Conv1dImpl(o)));
+      encoder.add(own(register_module("enc" + i, own(new Conv1dImpl(o)))));
       if (spec.getBatchNorm()) {
-        norms.add(register_module("bn_enc" + i, new BatchNorm1dImpl(new BatchNormOptions(ch.get(i + 1)))));
+        norms.add(own(register_module("bn_enc" + i,
+            own(new BatchNorm1dImpl(new BatchNormOptions(ch.get(i + 1)))))));
       }
     }
     for (int i = ch.size() - 1; i > 0; i--) {
@@ -44,13 +45,13 @@ public final class ConvAutoencoder extends Autoencoder {
       o.stride().put(2);
       o.padding().put(k / 2);
       o.output_padding().put(1);
-      decoder.add(register_module("dec" + (ch.size() - 1 - i), new ConvTranspose1dImpl(o)));
+      decoder.add(own(register_module("dec" + (ch.size() - 1 - i), own(new ConvTranspose1dImpl(o)))));
       if (spec.getBatchNorm() && i > 1) {
-        norms.add(register_module("bn_dec" + (ch.size() - 1 - i),
-            new BatchNorm1dImpl(new BatchNormOptions(ch.get(i - 1)))));
+        norms.add(own(register_module("bn_dec" + (ch.size() - 1 - i),
+            own(new BatchNorm1dImpl(new BatchNormOptions(ch.get(i - 1)))))));
       }
     }
-    dropout = spec.getDropout() > 0 ? register_module("dropout", new DropoutImpl(spec.getDropout())) : null;
+    dropout = spec.getDropout() > 0 ? own(register_module("dropout", own(new DropoutImpl(spec.getDropout())))) : null;
   }
 
   private static LongPointer longs(long v) {

@@ -30,12 +30,13 @@ public final class DenseAutoencoder extends Autoencoder {
     }
     widths.add(t * f);
     for (int i = 0; i + 1 < widths.size(); i++) {
-      layers.add(register_module("fc" + i, new LinearImpl(widths.get(i), widths.get(i + 1))));
+      layers.add(own(register_module("fc" + i, own(new LinearImpl(widths.get(i), widths.get(i + 1))))));
       if (spec.getBatchNorm() && i + 2 < widths.size()) {
-        norms.add(register_module("bn" + i, new BatchNorm1dImpl(new BatchNormOptions(widths.get(i + 1)))));
+        norms.add(own(register_module("bn" + i,
+            own(new BatchNorm1dImpl(new BatchNormOptions(widths.get(i + 1)))))));
       }
     }
-    dropout = spec.getDropout() > 0 ? register_module("dropout", new DropoutImpl(spec.getDropout())) : null;
+    dropout = spec.getDropout() > 0 ? own(register_module("dropout", own(new DropoutImpl(spec.getDropout())))) : null;
   }
 
   @Override

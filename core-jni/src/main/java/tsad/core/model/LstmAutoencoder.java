@@ -22,10 +22,11 @@ public final class LstmAutoencoder extends Autoencoder {
     super(spec);
     t = spec.getWindowLength();
     int h = spec.getHidden(0);
-    encoder = register_module("encoder", new LSTMImpl(options(spec.getFeatures(), h, spec.getLstmLayers())));
-    decoder = register_module("decoder", new LSTMImpl(options(h, h, spec.getLstmLayers())));
-    head = register_module("head", new LinearImpl(h, spec.getFeatures()));
-    dropout = spec.getDropout() > 0 ? register_module("dropout", new DropoutImpl(spec.getDropout())) : null;
+    encoder = own(register_module("encoder",
+        own(new LSTMImpl(options(spec.getFeatures(), h, spec.getLstmLayers())))));
+    decoder = own(register_module("decoder", own(new LSTMImpl(options(h, h, spec.getLstmLayers())))));
+    head = own(register_module("head", own(new LinearImpl(h, spec.getFeatures()))));
+    dropout = spec.getDropout() > 0 ? own(register_module("dropout", own(new DropoutImpl(spec.getDropout())))) : null;
   }
 
   private static LSTMOptions options(long in, long hidden, long layers) {

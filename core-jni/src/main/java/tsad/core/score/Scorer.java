@@ -25,7 +25,7 @@ import tsad.proto.Aggregation;
  * {@link Tensors#SMALL_BATCH_VALUES} values sum their errors in Java), so paths with other batch sizes agree to
  * float tolerance, and the same batch size gives bit-identical scores.
  */
-public final class Scorer {
+public final class Scorer implements AutoCloseable {
   static {
     TorchRuntime.nativeDefaults();
   }
@@ -46,6 +46,7 @@ public final class Scorer {
   /** at::Reduction::None: a loss per element. */
   private static final long NO_REDUCTION = 0;
   private final Autoencoder model;
+  private final boolean ownsModel;
   private final Scaler scaler;
   private final Aggregation aggregation;
   private final double threshold;
@@ -54,10 +55,19 @@ public final class Scorer {
   private final Tensor inverseScale;
   private final float[] centerValues;
   private final float[] inverseScaleValues;
+  private boolean closed;
 
-  /** Creates a scorer; the model is switched to eval mode. */
+  /**
+   * Creates a scorer that borrows {@code model}: the caller keeps owning it and closes it after this scorer; the
+   * model is switched to eval mode.
+   */
   public Scorer(Autoencoder model, Scaler scaler, Aggregation aggregation, double threshold) {
+    this(model, false, scaler, aggregation, threshold);
+  }
+
+  private Scorer(Autoencoder model, boolean ownsModel, Scaler scaler, Aggregation aggregation, double threshold) {
     this.model = model;
+    this.ownsModel = ownsModel;
     this.scaler = scaler;
     this.aggregation = aggregation == Aggregation.AGGREGATION_UNSPECIFIED ? Aggregation.MEAN : aggregation;
     this.threshold = threshold;
@@ -68,9 +78,9 @@ public final class Scorer {
     model.eval();
   }
 
-  /** Returns a scorer with the same model and another threshold (used while the threshold is being fitted). */
-  public Scorer withThreshold(double value) {
-    return new Scorer(model, scaler, aggregation, value);
+  /** Creates a scorer that owns {@code model}: {@link #close} frees the model's native memory too. */
+  public static Scorer owning(Autoencoder model, Scaler scaler, Aggregation aggregation, double threshold) {
+    return new Scorer(model, true, scaler, aggregation, threshold);
   }
 
   /** The threshold scores are compared with. */
@@ -298,6 +308,24 @@ public final class Scorer {
       }
     }
     return sum / n;
+  }
+
+  /**
+   * Frees the scorer's native memory: its scaling tensors and, for an {@link #owning} scorer, the model. Natives
+   * are freed here rather than by the garbage collector, which never sees how much native memory a model holds;
+   * a scorer must not be used after this. Closing twice is harmless.
+   */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    center.close();
+    inverseScale.close();
+    if (ownsModel) {
+      model.close();
+    }
   }
 
   /** Aggregates per-step errors the way the bundle says: mean, max or 95th percentile (linear). */

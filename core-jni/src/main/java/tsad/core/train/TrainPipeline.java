@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import tsad.core.bundle.Compatibility;
 import tsad.core.bundle.ModelBundle;
 import tsad.core.data.DataReport;
 import tsad.core.io.FileTrees;
@@ -40,19 +41,6 @@ public final class TrainPipeline {
   public record Outcome(ModelBundle bundle, Trainer.Result training, FittedThreshold threshold, Split.Parts split,
                         double[] trainScores, Gate gate) {}
 
-  /**
-   * Parent and new model compared on the same held-out windows, in the new model's scaled units.
-   *
-   * @param parentError the parent model's mean squared reconstruction error
-   * @param newError the fine-tuned model's
-   */
-  public record Gate(double parentError, double newError) {
-    /** True when the new model is not worse than the parent by more than {@code margin} (relative). */
-    public boolean passes(double margin) {
-      return newError <= parentError * (1 + margin);
-    }
-  }
-
   private TrainPipeline() {}
 
   /** Trains on {@code windows} (raw values) and writes the bundle to {@code req.modelOut()}. */
@@ -75,55 +63,59 @@ public final class TrainPipeline {
     TorchRuntime.seed(req.config().getSeed());
     Autoencoder model;
     if (parent != null) {
-      ModelSpec p = parent.modelSpec();
-      if (p.getWindowLength() != spec.getWindowLength() || p.getFeatures() != spec.getFeatures()) {
-        throw new TrainingException("cannot fine-tune " + req.parentModel() + ": it takes windows of T="
-            + p.getWindowLength() + ", F=" + p.getFeatures() + " but the new data gives T=" + spec.getWindowLength()
-            + ", F=" + spec.getFeatures());
+      try {
+        Compatibility fits = Compatibility.of(parent);
+        fits.requireWindows(spec.getWindowLength(), spec.getFeatures(), "the new data");
+        fits.requireFeatureNames(featureNames, "the new data");
+      } catch (Compatibility.Mismatch e) {
+        throw new TrainingException("cannot fine-tune " + req.parentModel() + ": " + e.getMessage());
       }
-      spec = p;
+      spec = parent.modelSpec();
       model = parent.newModel();
     } else {
       model = Autoencoder.create(spec);
     }
-    model.toDevice(device);
-    Path checkpoints = req.modelOut().resolve(".checkpoint");
-    Trainer.Result result = new Trainer(req.config(), checkpoints, listener)
-        .train(model, split.train(), split.validation(), scaler, req.resume());
+    // The model's native memory is freed however the run ends (a diverging run throws from the trainer).
+    try (model) {
+      model.toDevice(device);
+      Path checkpoints = req.modelOut().resolve(".checkpoint");
+      Trainer.Result result = new Trainer(req.config(), checkpoints, listener)
+          .train(model, split.train(), split.validation(), scaler, req.resume());
 
-    Aggregation agg = req.config().getAggregation() == Aggregation.AGGREGATION_UNSPECIFIED ? Aggregation.MEAN
-        : req.config().getAggregation();
-    Scorer scorer = new Scorer(model, scaler, agg, Double.NaN);
-    double[] trainScores = scorer.scores(split.train(), 1024);
-    double[] valScores = split.validation().isEmpty() ? trainScores : scorer.scores(split.validation(), 1024);
-    FittedThreshold fitted = method.fit(valScores);
-    ThresholdParams threshold = ThresholdParams.newBuilder().setMethod(fitted.method()).setValue(fitted.value())
-        .setSampleSize(fitted.sampleSize()).putAllParams(fitted.params()).setAggregation(agg)
-        .setValidationScores(Distributions.of(valScores)).setTrainingScores(Distributions.of(trainScores)).build();
+      Aggregation agg = req.config().getAggregation() == Aggregation.AGGREGATION_UNSPECIFIED ? Aggregation.MEAN
+          : req.config().getAggregation();
+      double[] trainScores;
+      double[] valScores;
+      Gate gate = null;
+      try (Scorer scorer = new Scorer(model, scaler, agg, Double.NaN)) {
+        trainScores = scorer.scores(split.train(), 1024);
+        valScores = split.validation().isEmpty() ? trainScores : scorer.scores(split.validation(), 1024);
+        if (parent != null && !split.validation().isEmpty()) {
+          gate = Gate.compare(parent, scorer, split.validation(), scaler);
+        }
+      }
+      FittedThreshold fitted = method.fit(valScores);
+      ThresholdParams threshold = ThresholdParams.newBuilder().setMethod(fitted.method()).setValue(fitted.value())
+          .setSampleSize(fitted.sampleSize()).putAllParams(fitted.params()).setAggregation(agg)
+          .setValidationScores(Distributions.of(valScores)).setTrainingScores(Distributions.of(trainScores)).build();
 
-    DataSummary data = report.toSummary().toBuilder().setWindowsTrain(split.train().size())
-        .setWindowsValidation(split.validation().size()).build();
-    Provenance prov = Provenance.newBuilder().setData(data).setConfig(req.config())
-        .putAllVersions(TorchRuntime.versions()).setGitCommit(gitCommit()).setStartedAtMs(started)
-        .setFinishedAtMs(System.currentTimeMillis()).setTrainSeconds(result.seconds())
-        .setEpochsRun(result.epochsRun()).setBestEpoch(result.bestEpoch())
-        .setBestValidationLoss(result.bestValidationLoss()).addAllHistory(result.history())
-        .setDevice(TorchRuntime.name(device)).setHost(host())
-        .setStopReason(result.stopReason()).setParentModel(req.parentModel() == null ? "" : req.parentModel())
-        .build();
-    Gate gate = null;
-    if (parent != null && !split.validation().isEmpty()) {
-      Scorer parentScorer = parent.newScorer();
-      gate = new Gate(parentScorer.reconstructionError(split.validation(), scaler),
-          scorer.reconstructionError(split.validation(), scaler));
+      DataSummary data = report.toSummary().toBuilder().setWindowsTrain(split.train().size())
+          .setWindowsValidation(split.validation().size()).build();
+      Provenance prov = Provenance.newBuilder().setData(data).setConfig(req.config())
+          .putAllVersions(TorchRuntime.versions()).setGitCommit(gitCommit()).setStartedAtMs(started)
+          .setFinishedAtMs(System.currentTimeMillis()).setTrainSeconds(result.seconds())
+          .setEpochsRun(result.epochsRun()).setBestEpoch(result.bestEpoch())
+          .setBestValidationLoss(result.bestValidationLoss()).addAllHistory(result.history())
+          .setDevice(TorchRuntime.name(device)).setHost(host())
+          .setStopReason(result.stopReason()).setParentModel(req.parentModel() == null ? "" : req.parentModel())
+          .build();
+      // Bundles always hold CPU tensors, so a model trained on a GPU loads anywhere.
+      model.toDevice(TorchRuntime.device("cpu"));
+      ModelBundle bundle = ModelBundle.write(req.modelOut(), model, req.data(), scaler.params(), threshold, prov);
+      // Leftover checkpoint files would be harmless: the bundle is complete either way.
+      FileTrees.deleteTree(checkpoints);
+      return new Outcome(bundle, result, fitted, split, trainScores, gate);
     }
-    // Bundles always hold CPU tensors, so a model trained on a GPU loads anywhere.
-    model.toDevice(TorchRuntime.device("cpu"));
-    ModelBundle bundle = ModelBundle.write(req.modelOut(), model, req.data(), scaler.params(), threshold, prov);
-    // Leftover checkpoint files would be harmless: the bundle is complete either way.
-    FileTrees.deleteTree(checkpoints);
-    model.close();
-    return new Outcome(bundle, result, fitted, split, trainScores, gate);
   }
 
   private static String host() {

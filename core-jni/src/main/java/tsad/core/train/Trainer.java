@@ -60,13 +60,20 @@ public final class Trainer {
     if (train.isEmpty()) {
       throw new TrainingException("no training windows");
     }
-    long t0 = System.nanoTime();
-    String fingerprint = Checkpoints.fingerprint(train, val);
-    Device device = model.device();
     TensorVector params = model.parameters();
     AdamOptions opts = new AdamOptions(cfg.getLearningRate());
     opts.weight_decay().put(cfg.getWeightDecay());
-    Adam adam = new Adam(params, opts);
+    // The optimizer's state (two moments per weight) is freed however the run ends: a diverging run throws.
+    try (params; opts; Adam adam = new Adam(params, opts)) {
+      return train(model, params, adam, train, val, scaler, resume);
+    }
+  }
+
+  private Result train(Autoencoder model, TensorVector params, Adam adam, List<Window> train, List<Window> val,
+      Scaler scaler, boolean resume) {
+    long t0 = System.nanoTime();
+    String fingerprint = Checkpoints.fingerprint(train, val);
+    Device device = model.device();
     List<EpochMetrics> history = new ArrayList<>();
     int start = 1;
     int bestEpoch = 0;
@@ -151,7 +158,6 @@ public final class Trainer {
     }
     listener.done(stop, bestEpoch, best);
     double secs = priorSeconds + (System.nanoTime() - t0) / 1e9;
-    adam.close();
     return new Result(List.copyOf(history), bestEpoch, best, history.size(), stop, secs);
   }
 

@@ -44,8 +44,9 @@ public final class WindowBuilder {
     List<Window> out;
     if (spec.mode() == WindowMode.SLICE) {
       if (n > t && spec.policy() == LengthPolicy.REJECT) {
+        // No advice here: each front end names its own setting (the CLI's --length-policy, SQL's length_policy).
         return rejectSlice(s, report, RejectReason.TOO_LONG, "slice " + s.id() + " has " + n + " steps, expected "
-            + t + " (use --length-policy truncate or pad, or window mode)");
+            + t);
       }
       if (n > t) {
         report.rejectRows(n - t, RejectReason.TRUNCATED, s.id(), (n - t) + " steps after the first " + t + " cut",
