@@ -7,6 +7,7 @@ import tsad.cli.BenchCommand;
 import tsad.cli.DriftCommand;
 import tsad.cli.EvaluateCommand;
 import tsad.cli.ModelsCommand;
+import tsad.cli.PrepareCommand;
 import tsad.cli.ScoreCommand;
 import tsad.cli.SynthCommand;
 import tsad.cli.TrainCommand;
@@ -15,10 +16,11 @@ import tsad.core.data.DataException;
 /** The tsad command line: {@code tsad synth|train|score ...}; exit 0 on success, non-zero with a one-line reason. */
 @Command(name = "tsad", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Anomaly detection for time series with deep autoencoders (libtorch), on Hadoop.",
-    footer = {"", "MapReduce (Hadoop generic options -D/-files/-libjars right after the command):",
+    footer = {"", "MapReduce (they also take Hadoop's generic options: -D k=v, -conf, -files, -libjars, ...):",
         "  tsad prepare --help          CSV -> windows (SequenceFiles), rejects quarantined",
         "  tsad score --mapreduce --help  score prepared windows or CSV as a MapReduce job"},
-    subcommands = {SynthCommand.class, TrainCommand.class, ScoreCommand.class, EvaluateCommand.class, ModelsCommand.class,
+    subcommands = {SynthCommand.class, TrainCommand.class, ScoreCommand.class, PrepareCommand.class,
+        EvaluateCommand.class, ModelsCommand.class,
         DriftCommand.class, BenchCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
@@ -36,13 +38,6 @@ public final class Main implements Runnable {
 
   /** Runs the command line and returns the exit code (tests call this instead of {@link #main}). */
   public static int run(String... args) {
-    if (args.length > 0 && args[0].equals("prepare")) {
-      return runTool(new tsad.mr.PrepareJob(), java.util.Arrays.copyOfRange(args, 1, args.length));
-    }
-    if (args.length > 0 && args[0].equals("score") && java.util.Arrays.asList(args).contains("--mapreduce")) {
-      return runTool(new tsad.mr.ScoreJob(), java.util.Arrays.stream(args, 1, args.length)
-          .filter(a -> !a.equals("--mapreduce")).toArray(String[]::new));
-    }
     return execute(new CommandLine(new Main()), args);
   }
 
@@ -68,7 +63,7 @@ public final class Main implements Runnable {
     return null;
   }
 
-  /** Executes a command with tsad's exit codes and one-line errors (also used by the MapReduce Tools). */
+  /** Executes a command with tsad's exit codes and one-line errors. */
   public static int execute(CommandLine cl, String... args) {
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
       PrintWriter err = cmd.getErr();
@@ -122,18 +117,6 @@ public final class Main implements Runnable {
           + "absent, or an older version of it comes first on the class path)";
     }
     return tsad.core.model.TorchRuntime.describeLoadFailure(e);
-  }
-
-  /** Runs a MapReduce job through ToolRunner (generic options first), with tsad's error handling. */
-  static int runTool(org.apache.hadoop.util.Tool tool, String[] args) {
-    try {
-      return org.apache.hadoop.util.ToolRunner.run(new org.apache.hadoop.conf.Configuration(), tool, args);
-    } catch (Exception e) {
-      System.err.println("tsad: error: " + e.getMessage());
-      return EXIT_USER_ERROR;
-    } catch (OutOfMemoryError e) {
-      return outOfMemory(e);
-    }
   }
 
   /** Entry point. */

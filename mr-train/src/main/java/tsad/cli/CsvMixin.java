@@ -11,7 +11,6 @@ import tsad.core.data.CsvOptions;
 import tsad.core.data.DataException;
 import tsad.core.data.RejectSink;
 import tsad.core.score.ScoreFormat;
-import tsad.proto.TimeFormat;
 
 /** Options shared by every command that reads long-format CSV. */
 public final class CsvMixin {
@@ -41,17 +40,13 @@ public final class CsvMixin {
     return new CsvOptions(sliceColumn != null ? sliceColumn : base.sliceColumn(),
         timeColumn != null ? timeColumn : base.timeColumn(),
         features != null ? features : base.featureColumns(),
-        timeFormat != null ? parseTimeFormat(timeFormat) : base.timeFormat(), strict);
+        timeFormat != null ? CsvOptions.parseTimeFormat(timeFormat, "--time-format") : base.timeFormat(), strict);
   }
 
-  static TimeFormat parseTimeFormat(String s) {
-    switch (s) {
-      case "auto": return TimeFormat.AUTO;
-      case "iso": return TimeFormat.ISO;
-      case "epoch-s": return TimeFormat.EPOCH_SECONDS;
-      case "epoch-ms": return TimeFormat.EPOCH_MILLIS;
-      default: throw new DataException("unknown --time-format '" + s + "'; use auto, iso, epoch-s or epoch-ms");
-    }
+  /** True when any of these options was given. */
+  boolean given() {
+    return sliceColumn != null || timeColumn != null || features != null || timeFormat != null || strict
+        || rejects != null;
   }
 
   /** The --rejects file, or null. */

@@ -1,7 +1,6 @@
 package tsad.cli;
 
 import java.io.BufferedWriter;
-import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -20,11 +19,17 @@ import tsad.core.score.ScoreLines;
 import tsad.core.score.ScoringSession;
 import tsad.core.window.Window;
 import tsad.proto.WindowMode;
+import tsad.mr.ScoreJob;
 import tsad.registry.ModelResolver;
 
-/** {@code tsad score}: a model bundle and CSV in, one JSON line (or TSV row) per slice/window out. */
+/**
+ * {@code tsad score}: a model and CSV in, one JSON line (or TSV row) per slice or window out; with {@code
+ * --mapreduce}, the score job over prepared data or CSV on a Hadoop file system.
+ */
 @Command(name = "score", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Score time series with a trained model: {slice_id, score, threshold, is_anomaly} per slice or window.")
+    description = {"Score time series with a trained model: {slice_id, score, threshold, is_anomaly, model, version} "
+        + "per slice or window.", "With --mapreduce: a MapReduce job over the output of 'tsad prepare' or CSV (local "
+        + "or hdfs://), writing part files into --output; Hadoop generic options (-D k=v, -files, ...) are taken too."})
 public final class ScoreCommand implements Callable<Integer> {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ScoreCommand.class);
   @Option(names = "--model", required = true, paramLabel = "URI",
@@ -34,12 +39,18 @@ public final class ScoreCommand implements Callable<Integer> {
   @Mixin
   RegistryMixin registry;
 
-  @Option(names = "--input", required = true, split = ",", paramLabel = "CSV",
-      description = "Long-format CSV file(s) or directories; columns and windowing as the model was trained unless overridden.")
-  List<Path> input;
+  @Option(names = "--input", required = true, split = ",", paramLabel = "PATH",
+      description = "Long-format CSV file(s) or directories, read as the model was trained (options override); with "
+          + "--mapreduce also the output of tsad prepare, globs and hdfs:// paths.")
+  List<String> input;
 
-  @Option(names = "--output", defaultValue = "-", paramLabel = "FILE", description = "Output file, '-' for stdout. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--output", defaultValue = "-", paramLabel = "PATH",
+      description = "Output file, '-' for stdout (default); with --mapreduce the output directory (must not exist).")
   String output;
+
+  @Option(names = "--mapreduce", description = "Score as a MapReduce job (local job runner, or YARN with "
+      + "HADOOP_CONF_DIR).")
+  boolean mapreduce;
 
   @Option(names = "--format", defaultValue = "jsonl", description = "jsonl or tsv. Default: ${DEFAULT-VALUE}.")
   String format;
@@ -55,11 +66,14 @@ public final class ScoreCommand implements Callable<Integer> {
   @Option(names = "--batch-size", defaultValue = "256", description = "Windows per forward pass. Default: ${DEFAULT-VALUE}.")
   int batchSize;
 
-  @Option(names = "--threads", description = "libtorch threads. Default: number of cores.")
+  @Option(names = "--threads", description = "libtorch threads. Default: number of cores (--mapreduce: 1 per task).")
   Integer threads;
 
   @Mixin
   CsvMixin csv;
+
+  @Mixin
+  HadoopMixin hadoop;
 
   /** Reads --per with the one parser (and its error message). */
   public static final class PerConverter implements picocli.CommandLine.ITypeConverter<ScoreLines.Per> {
@@ -71,10 +85,19 @@ public final class ScoreCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() throws Exception {
     ScoreLines.checkFormat(format);
     if (batchSize < 1) {
       throw new DataException("--batch-size must be at least 1, got " + batchSize);
+    }
+    if (threads != null && threads < 1) {
+      throw new DataException("--threads must be at least 1, got " + threads);
+    }
+    if (mapreduce) {
+      return scoreJob();
+    }
+    if (hadoop.given()) {
+      throw new DataException("Hadoop generic options (-D, -files, ...) need --mapreduce");
     }
     long t0 = System.nanoTime();
     TorchRuntime.threads(threads != null ? threads : Runtime.getRuntime().availableProcessors());
@@ -83,7 +106,7 @@ public final class ScoreCommand implements Callable<Integer> {
     if (detail && per == ScoreLines.Per.SLICE && bundle.dataSpec().getMode() == WindowMode.WINDOW) {
       throw new DataException("--detail gives per-window errors; add --per window (this model scores windows)");
     }
-    List<Window> windows = ModelData.csv(bundle, input, csv).windows();
+    List<Window> windows = ModelData.csv(bundle, input.stream().map(Path::of).toList(), csv).windows();
     ScoreLines counts;
     try (ScoringSession session = new ScoringSession(bundle, resolved.identity());
          Writer w = output.equals("-") ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8))
@@ -104,6 +127,24 @@ public final class ScoreCommand implements Callable<Integer> {
         counts.lines(), what, counts.anomalous(), 100.0 * counts.anomalous() / counts.lines(),
         bundle.threshold().getValue(), bundle.threshold().getMethod(), resolved.describe(),
         (System.nanoTime() - t0) / 1e9));
+    return 0;
+  }
+
+  /** The score job: its options checked before any work, the model resolved once here. */
+  private int scoreJob() throws Exception {
+    if (output.equals("-")) {
+      throw new DataException("--mapreduce writes part files: give --output DIR");
+    }
+    if (detail) {
+      throw new DataException("--detail is for the local score; the score job writes no per-step errors");
+    }
+    if (csv.given()) {
+      throw new DataException("the score job reads CSV with the model's own columns and time format: leave out "
+          + "--slice-column, --time-column, --features, --time-format, --strict and --rejects");
+    }
+    ScoreJob.Request req = new ScoreJob.Request(registry.resolver().resolve(model), String.join(",", input), output,
+        batchSize, threads == null ? 1 : threads, format, per);
+    new ScoreJob(hadoop.configuration()).run(req);
     return 0;
   }
 }

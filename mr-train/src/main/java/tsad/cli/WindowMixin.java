@@ -1,11 +1,7 @@
 package tsad.cli;
 
-import java.util.Locale;
 import picocli.CommandLine.Option;
-import tsad.core.data.DataException;
 import tsad.core.window.WindowSpec;
-import tsad.proto.LengthPolicy;
-import tsad.proto.WindowMode;
 
 /** The windowing options shared by {@code tsad train} and {@code tsad prepare}. */
 public final class WindowMixin {
@@ -26,23 +22,7 @@ public final class WindowMixin {
 
   /** The window spec these options describe. */
   public WindowSpec spec() {
-    return new WindowSpec(mode(mode), window, stride != null ? stride : Math.max(1, window / 2), policy(lengthPolicy));
-  }
-
-  static WindowMode mode(String s) {
-    switch (s.toLowerCase(Locale.ROOT)) {
-      case "slice": return WindowMode.SLICE;
-      case "window": return WindowMode.WINDOW;
-      default: throw new DataException("unknown --mode '" + s + "'; use slice or window");
-    }
-  }
-
-  static LengthPolicy policy(String s) {
-    switch (s.toLowerCase(Locale.ROOT)) {
-      case "reject": return LengthPolicy.REJECT;
-      case "truncate": return LengthPolicy.TRUNCATE;
-      case "pad": return LengthPolicy.PAD;
-      default: throw new DataException("unknown --length-policy '" + s + "'; use reject, truncate or pad");
-    }
+    return new WindowSpec(WindowSpec.parseMode(mode, "--mode"), window, stride != null ? stride : Math.max(1, window / 2),
+        WindowSpec.parsePolicy(lengthPolicy, "--length-policy"));
   }
 }

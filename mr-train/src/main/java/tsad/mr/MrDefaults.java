@@ -88,8 +88,14 @@ final class MrDefaults {
    * Runs a job to completion; a failed job becomes one error naming the job and Hadoop's reason, or, where Hadoop has
    * none (the local job runner), the first failed task's own error.
    */
-  static void run(org.apache.hadoop.mapreduce.Job job, String what) throws Exception {
-    if (!job.waitForCompletion(false)) {
+  static void run(org.apache.hadoop.mapreduce.Job job, String what) throws java.io.IOException, InterruptedException {
+    boolean done;
+    try {
+      done = job.waitForCompletion(false);
+    } catch (ClassNotFoundException e) {
+      throw new IllegalStateException("a job class is missing from the job jar: " + e.getMessage(), e);
+    }
+    if (!done) {
       String reason = job.getStatus().getFailureInfo();
       String task = TaskFailures.take(job.getJobID());
       if (task != null && (reason == null || reason.isBlank() || "NA".equals(reason))) {

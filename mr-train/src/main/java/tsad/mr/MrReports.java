@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.apache.hadoop.io.NullWritable;
 import org.apache.hadoop.io.Text;
+import org.apache.hadoop.mapreduce.Counter;
+import org.apache.hadoop.mapreduce.CounterGroup;
+import org.apache.hadoop.mapreduce.Counters;
 import org.apache.hadoop.mapreduce.TaskInputOutputContext;
 import org.apache.hadoop.mapreduce.lib.output.MultipleOutputs;
 import tsad.core.data.DataReport;
@@ -14,9 +17,6 @@ import tsad.proto.DataSummary;
 /** Rejects of a task go to the quarantine output (one TSV line each) and all counts to job counters. */
 final class MrReports {
   static final String QUARANTINE = "quarantine";
-  static final String ROWS = "tsad rows";
-  static final String SLICES = "tsad slices";
-  static final String WINDOWS = "tsad windows";
 
   private MrReports() {}
 
@@ -60,12 +60,44 @@ final class MrReports {
   /** Adds a task's report to the job counters (summed over tasks by Hadoop). */
   static void count(DataReport r, TaskInputOutputContext<?, ?, ?, ?> ctx) {
     DataSummary s = r.toSummary();
-    ctx.getCounter(ROWS, "read").increment(s.getRowsRead());
-    ctx.getCounter(ROWS, "used").increment(s.getRowsUsed());
-    s.getRowsRejectedByReasonMap().forEach((k, v) -> ctx.getCounter(ROWS, "rejected " + k).increment(v));
-    ctx.getCounter(SLICES, "read").increment(s.getSlicesRead());
-    ctx.getCounter(SLICES, "used").increment(s.getSlicesUsed());
-    s.getSlicesRejectedByReasonMap().forEach((k, v) -> ctx.getCounter(SLICES, "rejected " + k).increment(v));
-    ctx.getCounter(WINDOWS, "made").increment(s.getWindows());
+    ctx.getCounter(DataCounter.ROWS_READ).increment(s.getRowsRead());
+    ctx.getCounter(DataCounter.ROWS_USED).increment(s.getRowsUsed());
+    ctx.getCounter(DataCounter.SLICES_READ).increment(s.getSlicesRead());
+    ctx.getCounter(DataCounter.SLICES_USED).increment(s.getSlicesUsed());
+    ctx.getCounter(DataCounter.WINDOWS_MADE).increment(s.getWindows());
+    s.getRowsRejectedByReasonMap().forEach((k, v) -> ctx.getCounter(DataCounter.ROWS_REJECTED_GROUP, k).increment(v));
+    s.getSlicesRejectedByReasonMap().forEach((k, v) ->
+        ctx.getCounter(DataCounter.SLICES_REJECTED_GROUP, k).increment(v));
+  }
+
+  /** The job's counts as a summary of {@code source}: the counters {@link #count} wrote, reason by reason. */
+  static DataSummary summary(Counters c, String source) {
+    DataSummary.Builder b = DataSummary.newBuilder().setSource(source)
+        .setRowsRead(c.findCounter(DataCounter.ROWS_READ).getValue())
+        .setRowsUsed(c.findCounter(DataCounter.ROWS_USED).getValue())
+        .setSlicesRead(c.findCounter(DataCounter.SLICES_READ).getValue())
+        .setSlicesUsed(c.findCounter(DataCounter.SLICES_USED).getValue())
+        .setWindows(c.findCounter(DataCounter.WINDOWS_MADE).getValue());
+    long rows = 0;
+    long slices = 0;
+    for (RejectReason reason : RejectReason.values()) {
+      long r = value(c, DataCounter.ROWS_REJECTED_GROUP, reason);
+      long s = value(c, DataCounter.SLICES_REJECTED_GROUP, reason);
+      if (r > 0) {
+        b.putRowsRejectedByReason(reason.label(), r);
+        rows += r;
+      }
+      if (s > 0) {
+        b.putSlicesRejectedByReason(reason.label(), s);
+        slices += s;
+      }
+    }
+    return b.setRowsRejected(rows).setSlicesRejected(slices).build();
+  }
+
+  private static long value(Counters c, String group, RejectReason reason) {
+    CounterGroup g = c.getGroup(group);
+    Counter counter = g.findCounter(reason.label(), false);
+    return counter == null ? 0 : counter.getValue();
   }
 }

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import java.util.zip.GZIPInputStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.conf.Configured;
@@ -19,20 +18,12 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.BytesWritable;
 import org.apache.hadoop.io.NullWritable;
 import org.apache.hadoop.io.Text;
-import org.apache.hadoop.mapreduce.Counter;
-import org.apache.hadoop.mapreduce.CounterGroup;
 import org.apache.hadoop.mapreduce.Job;
 import org.apache.hadoop.mapreduce.lib.input.FileInputFormat;
 import org.apache.hadoop.mapreduce.lib.output.MultipleOutputs;
 import org.apache.hadoop.mapreduce.lib.output.SequenceFileOutputFormat;
 import org.apache.hadoop.mapreduce.lib.output.TextOutputFormat;
 import org.apache.hadoop.util.Tool;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import tsad.cli.CsvMixin;
-import tsad.cli.WindowMixin;
 import tsad.core.data.CsvOptions;
 import tsad.core.data.CsvRowParser;
 import tsad.core.data.DataException;
@@ -47,81 +38,100 @@ import tsad.proto.PreparedData;
 import tsad.proto.PreparedLayout;
 
 /**
- * {@code tsad prepare}: a MapReduce job (a Hadoop Tool: -D, -files, -libjars work) that reads long-format
- * CSV, groups rows by slice with a secondary sort on time, cuts windows with the same code as the local
- * CLI and writes each accepted slice's cleaned series as a protobuf SeriesRecord in SequenceFiles (readers cut
- * its windows with the same builder); rejects go to OUTPUT/quarantine with their reason, and every count to job
- * counters and OUTPUT/_tsad_prepared.pb.
+ * The prepare job (a Hadoop Tool): reads long-format CSV, groups rows by slice with a secondary sort on time, cuts
+ * windows with the same code as the local CLI and writes each accepted slice's cleaned series as a protobuf
+ * SeriesRecord in SequenceFiles (readers cut its windows with the same builder); rejects go to OUTPUT/quarantine
+ * with their reason, and every count to job counters and OUTPUT/_tsad_prepared.pb. {@code tsad prepare} runs it
+ * with a typed {@link Request}; as a Tool ({@code hadoop jar tsad-job.jar tsad.mr.PrepareJob [-D KEY=VALUE] INPUT
+ * OUTPUT}) it takes its settings from the {@link JobKeys}.
  */
-@Command(name = "prepare", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "MapReduce: CSV (local or hdfs://) -> sorted slices as protobuf SequenceFiles, rejects quarantined. "
-        + "Hadoop generic options (-D k=v, -files, -libjars) go first.")
-public final class PrepareJob extends Configured implements Tool, Callable<Integer> {
+public final class PrepareJob extends Configured implements Tool {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PrepareJob.class);
-  static final String HEADER = "tsad.csv.header";
-  static final String SPEC = "tsad.data.spec";
-  static final String STRICT = "tsad.strict";
-  /** The job's input files in file order, one per line: a row's file is keyed by its rank here. */
-  static final String FILES = "tsad.prepare.files";
   /** Name of the file describing prepared data, next to the SequenceFiles. */
   public static final String MANIFEST = "_tsad_prepared.pb";
   /** Prefix of the reduce tasks' feature-statistics files, merged into the manifest and then removed. */
   static final String STATS_PREFIX = "_tsad_stats-r-";
 
-  @Option(names = "--input", required = true, split = ",", paramLabel = "PATH",
-      description = "CSV files, directories or Hadoop globs (data/2026-11-*), comma-separated.")
-  List<String> input;
+  /**
+   * What to prepare.
+   *
+   * @param input CSV files, directories or Hadoop globs
+   * @param output the output directory (must not exist)
+   * @param csv columns, time format and strictness
+   * @param spec the windowing
+   * @param reducers reduce tasks, or null for the configuration's (mapreduce.job.reduces, else 1)
+   * @param reportedIn for a score job's CSV step: where its report and quarantine will be kept (null: the output)
+   */
+  public record Request(List<String> input, String output, CsvOptions csv, WindowSpec spec, Integer reducers,
+                        Path reportedIn) {}
 
-  @Option(names = "--output", required = true, paramLabel = "DIR", description = "Output directory (must not exist).")
-  String output;
+  /**
+   * What a run did.
+   *
+   * @param output the qualified output directory
+   * @param manifest the prepared data's manifest (spec and counts)
+   * @param job the finished job (its counters)
+   */
+  public record Result(Path output, PreparedData manifest, Job job) {}
 
-  @Mixin
-  WindowMixin windowing;
+  /** A job with an empty configuration, for ToolRunner. */
+  public PrepareJob() {}
 
-  @Option(names = "--reducers", description = "Reduce tasks. Default: -D mapreduce.job.reduces, else 1.")
-  Integer reducers;
-
-  @Mixin
-  CsvMixin csv;
-
-  private long windows;
-  /** Where the report and quarantine end up when this run is a score job's step (null: the output itself). */
-  private Path reportedIn;
-
-  @Override
-  public int run(String[] args) {
-    return tsad.Main.execute(new CommandLine(this), args);
+  /** A job with {@code conf} (Hadoop's and the user's settings). */
+  public PrepareJob(Configuration conf) {
+    super(conf);
   }
 
+  /** As a Tool: {@code INPUT[,INPUT...] OUTPUT}, settings from the {@link JobKeys}; exit 0 or an exception. */
   @Override
-  public Integer call() throws Exception {
-    if (csv.rejectsFile() != null) {
-      throw new DataException("--rejects is for the local commands; the prepare job writes every reject to "
-          + output + "/quarantine");
+  public int run(String[] args) throws Exception {
+    if (args.length != 2) {
+      throw new DataException("usage: PrepareJob [generic options] INPUT[,INPUT...] OUTPUT (settings as -D "
+          + JobKeys.WINDOW + "=64 ...; see JobKeys)");
     }
+    run(request(getConf(), args[0], args[1]));
+    return 0;
+  }
+
+  /** The request a Tool run's configuration describes. */
+  static Request request(Configuration conf, String input, String output) {
+    String features = conf.getTrimmed(JobKeys.FEATURES, "");
+    CsvOptions csv = new CsvOptions(conf.get(JobKeys.SLICE_COLUMN, "slice_id"), conf.get(JobKeys.TIME_COLUMN, "time"),
+        features.isEmpty() ? List.of() : List.of(features.split("\\s*,\\s*")),
+        CsvOptions.parseTimeFormat(conf.get(JobKeys.TIME_FORMAT, "auto"), JobKeys.TIME_FORMAT),
+        conf.getBoolean(JobKeys.STRICT, false));
+    int window = conf.getInt(JobKeys.WINDOW, 64);
+    WindowSpec spec = new WindowSpec(WindowSpec.parseMode(conf.get(JobKeys.MODE, "slice"), JobKeys.MODE), window,
+        conf.getInt(JobKeys.STRIDE, Math.max(1, window / 2)),
+        WindowSpec.parsePolicy(conf.get(JobKeys.LENGTH_POLICY, "reject"), JobKeys.LENGTH_POLICY));
+    return new Request(List.of(input.split(",")), output, csv, spec, null, null);
+  }
+
+  /** Runs the job on {@code req} and writes its manifest; a failure is an exception naming the cause. */
+  public Result run(Request req) throws IOException, InterruptedException {
     Configuration conf = new Configuration(getConf());
     MrDefaults.apply(conf);
-    List<Path> files = files(conf);
+    List<Path> files = files(conf, req.input());
     String header = firstLine(files.get(0).getFileSystem(conf), files.get(0));
-    CsvOptions options = csv.options(CsvOptions.defaults());
+    CsvOptions options = req.csv();
     CsvRowParser parser = CsvRowParser.fromHeader(header, options, files.get(0).toString());
     for (Path f : files.subList(1, files.size())) {
       if (!firstLine(f.getFileSystem(conf), f).equals(header)) {
         throw new DataException(f + ": header differs from " + files.get(0) + " (" + header + ")");
       }
     }
-    WindowSpec spec = windowing.spec();
-    DataSpec data = Inputs.dataSpec(options, spec, parser.featureNames());
-    conf.set(HEADER, header);
+    DataSpec data = Inputs.dataSpec(options, req.spec(), parser.featureNames());
+    conf.set(JobKeys.HEADER, header);
     List<String> qualified = new ArrayList<>();
     for (Path f : files) {
       qualified.add(f.getFileSystem(conf).makeQualified(f).toString());
     }
-    conf.set(FILES, String.join("\n", qualified));
-    conf.set(SPEC, Base64.getEncoder().encodeToString(data.toByteArray()));
-    conf.setBoolean(STRICT, options.strict());
+    conf.set(JobKeys.FILES, String.join("\n", qualified));
+    conf.set(JobKeys.SPEC, Base64.getEncoder().encodeToString(data.toByteArray()));
+    conf.setBoolean(JobKeys.STRICT, options.strict());
 
-    Job job = Job.getInstance(conf, "tsad prepare " + String.join(",", input));
+    String source = String.join(",", req.input());
+    Job job = Job.getInstance(conf, "tsad prepare " + source);
     job.setJarByClass(PrepareJob.class);
     job.setInputFormatClass(LineBatchInputFormat.class);
     for (Path f : files) {
@@ -134,24 +144,23 @@ public final class PrepareJob extends Configured implements Tool, Callable<Integ
     job.setSortComparatorClass(SliceTimeKey.RawComparator.class);
     job.setGroupingComparatorClass(SliceTimeKey.SliceGroupingComparator.class);
     job.setReducerClass(PrepareReducer.class);
-    if (reducers != null) {
-      job.setNumReduceTasks(Math.max(1, reducers));
+    if (req.reducers() != null) {
+      job.setNumReduceTasks(Math.max(1, req.reducers()));
     }
     job.setOutputKeyClass(Text.class);
     job.setOutputValueClass(BytesWritable.class);
     job.setOutputFormatClass(SequenceFileOutputFormat.class);
     MultipleOutputs.addNamedOutput(job, MrReports.QUARANTINE, TextOutputFormat.class, NullWritable.class, Text.class);
-    Path out = MrDefaults.newOutput(job, output);
+    Path out = MrDefaults.newOutput(job, req.output());
     long t0 = System.nanoTime();
     MrDefaults.run(job, "prepare");
-    DataSummary summary = summary(job, String.join(",", input));
+    DataSummary summary = MrReports.summary(job.getCounters(), source);
     PreparedData manifest = PreparedData.newBuilder().setData(data).setSummary(summary).setLayout(PreparedLayout.SERIES)
         .setCreatedAtMs(System.currentTimeMillis()).addAllFeatureStats(mergeStats(out, conf, parser.featureNames()))
         .build();
     try (var os = out.getFileSystem(conf).create(new Path(out, MANIFEST))) {
       os.write(manifest.toByteArray());
     }
-    windows = summary.getWindows();
     for (FeatureStats f : manifest.getFeatureStatsList()) {
       LOG.info(f.getCount() == 0 ? "feature " + f.getName() + ": no values" : String.format(Locale.ROOT,
           "feature %s: %d values, mean %.6g, std %.6g, min %.6g, max %.6g", f.getName(), f.getCount(), f.getMean(),
@@ -162,14 +171,14 @@ public final class PrepareJob extends Configured implements Tool, Callable<Integ
       // Not an error: a scheduled run on a day without data prepares nothing, and training on it fails clearly.
       LOG.warn("the input has no data rows (header only): prepared nothing");
     }
-    if (reportedIn == null) {
-      System.out.printf(Locale.ROOT, "prepared %d windows in %s (quarantine: %s/%s) in %.1f s%n", windows, out, out,
-          MrReports.QUARANTINE, (System.nanoTime() - t0) / 1e9);
+    if (req.reportedIn() == null) {
+      System.out.printf(Locale.ROOT, "prepared %d windows in %s (quarantine: %s/%s) in %.1f s%n", summary.getWindows(),
+          out, out, MrReports.QUARANTINE, (System.nanoTime() - t0) / 1e9);
     } else {
       System.out.printf(Locale.ROOT, "prepared %d windows for scoring (report and quarantine: %s) in %.1f s%n",
-          windows, reportedIn, (System.nanoTime() - t0) / 1e9);
+          summary.getWindows(), req.reportedIn(), (System.nanoTime() - t0) / 1e9);
     }
-    return 0;
+    return new Result(out, manifest, job);
   }
 
   /** Merges the reduce tasks' feature statistics (exactly, in task order) and removes their files. */
@@ -188,21 +197,11 @@ public final class PrepareJob extends Configured implements Tool, Callable<Integ
     return total.toProto();
   }
 
-  /** Makes this run a step of a score job on CSV, whose report and quarantine are kept in {@code dir}. */
-  void reportIn(Path dir) {
-    reportedIn = dir;
-  }
-
-  /** Windows written by the last run. */
-  long windows() {
-    return windows;
-  }
-
   /**
    * The CSV files of the inputs: files, directories (their .csv and .csv.gz files) and Hadoop globs
    * ({@code hdfs:///data/fleet/2026-11-*}, {@code data/*.csv}), each in name order.
    */
-  private List<Path> files(Configuration conf) throws IOException {
+  private static List<Path> files(Configuration conf, List<String> input) throws IOException {
     List<Path> out = new ArrayList<>();
     for (String in : input) {
       Path p = new Path(in);
@@ -249,38 +248,13 @@ public final class PrepareJob extends Configured implements Tool, Callable<Integ
     }
   }
 
-  private static DataSummary summary(Job job, String source) throws IOException {
-    DataSummary.Builder b = DataSummary.newBuilder().setSource(source);
-    long[] rows = counts(job.getCounters().getGroup(MrReports.ROWS), b::putRowsRejectedByReason);
-    long[] slices = counts(job.getCounters().getGroup(MrReports.SLICES), b::putSlicesRejectedByReason);
-    return b.setRowsRead(rows[0]).setRowsUsed(rows[1]).setRowsRejected(rows[2]).setSlicesRead(slices[0])
-        .setSlicesUsed(slices[1]).setSlicesRejected(slices[2])
-        .setWindows(job.getCounters().findCounter(MrReports.WINDOWS, "made").getValue()).build();
-  }
-
-  /** {read, used, rejected} of a counter group written by {@link MrReports#count}; rejects go to {@code byReason}. */
-  private static long[] counts(CounterGroup group, java.util.function.BiConsumer<String, Long> byReason) {
-    long[] out = new long[3];
-    for (Counter c : group) {
-      if (c.getName().equals("read")) {
-        out[0] = c.getValue();
-      } else if (c.getName().equals("used")) {
-        out[1] = c.getValue();
-      } else if (c.getValue() > 0) {
-        byReason.accept(c.getName().substring("rejected ".length()), c.getValue());
-        out[2] += c.getValue();
-      }
-    }
-    return out;
-  }
-
   /**
    * The rank of input file {@code file} in file order (the order of --input, a directory's files by name), which
    * breaks ties between rows of the same slice and time. Without the list (a mapper run outside this job, as in
    * the MRUnit tests) there is one file, rank 0; a file missing from it is an error, not a silent reorder.
    */
   static int fileRank(Configuration conf, String file) {
-    String all = conf.get(FILES);
+    String all = conf.get(JobKeys.FILES);
     if (all == null) {
       return 0;
     }
@@ -294,9 +268,9 @@ public final class PrepareJob extends Configured implements Tool, Callable<Integ
   /** The data spec the job was configured with. */
   static DataSpec dataSpec(Configuration conf) {
     try {
-      return DataSpec.parseFrom(Base64.getDecoder().decode(conf.get(SPEC)));
+      return DataSpec.parseFrom(Base64.getDecoder().decode(conf.get(JobKeys.SPEC)));
     } catch (IOException | NullPointerException e) {
-      throw new IllegalStateException("job configuration lacks " + SPEC, e);
+      throw new IllegalStateException("job configuration lacks " + JobKeys.SPEC, e);
     }
   }
 }

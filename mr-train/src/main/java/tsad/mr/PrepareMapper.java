@@ -32,11 +32,11 @@ public class PrepareMapper extends Mapper<LongWritable, LineBatch, SliceTimeKey,
   @Override
   protected void setup(Context ctx) {
     DataSpec spec = PrepareJob.dataSpec(ctx.getConfiguration());
-    header = ctx.getConfiguration().get(PrepareJob.HEADER);
+    header = ctx.getConfiguration().get(JobKeys.HEADER);
     String file = ((FileSplit) ctx.getInputSplit()).getPath().toString();
     fileRank = PrepareJob.fileRank(ctx.getConfiguration(), file);
     parser = CsvRowParser.fromHeader(header, Inputs.csvOptions(spec, ctx.getConfiguration()
-        .getBoolean(PrepareJob.STRICT, false)), file + " byte");
+        .getBoolean(JobKeys.STRICT, false)), file + " byte");
     quarantine = quarantine(ctx);
     report = new DataReport(quarantine);
   }

@@ -46,7 +46,7 @@ public class PrepareReducer extends Reducer<SliceTimeKey, RowWritable, Text, Byt
     builder = new WindowBuilder(Inputs.windowSpec(spec));
     features = spec.getFeatureColumnsCount();
     stats = new FeatureStatistics(spec.getFeatureColumnsList());
-    strict = ctx.getConfiguration().getBoolean(PrepareJob.STRICT, false);
+    strict = ctx.getConfiguration().getBoolean(JobKeys.STRICT, false);
     quarantine = quarantine(ctx);
     report = new DataReport(quarantine);
   }

@@ -20,7 +20,7 @@ public final class RecordBatchInputFormat extends FileInputFormat<LongWritable, 
 
   @Override
   public RecordReader<LongWritable, RecordBatch> createRecordReader(InputSplit split, TaskAttemptContext ctx) {
-    int batchSize = Math.max(1, ctx.getConfiguration().getInt(ScoreJob.BATCH, tsad.core.score.Scorer.DEFAULT_BATCH));
+    int batchSize = Math.max(1, ctx.getConfiguration().getInt(JobKeys.BATCH, tsad.core.score.Scorer.DEFAULT_BATCH));
     return new BatchRecordReader<Text, BytesWritable, RecordBatch>(new SyncSeekingRecordReader(),
         new RecordBatch()) {
       @Override

@@ -31,9 +31,6 @@ import tsad.proto.BundlePack;
  * window) is counted as rejected and written to the quarantine output with its reason.
  */
 public class ScoreMapper extends Mapper<LongWritable, RecordBatch, NullWritable, Text> {
-  static final String COUNTERS = "tsad scoring";
-  /** Test switch: the first attempt of every task fails after writing all its output (retry tests). */
-  static final String FAIL_FIRST_ATTEMPT = "tsad.test.fail-first-attempt";
   private final Text text = new Text();
   private ScoringSession session;
   private ScoringSession.Lines lines;
@@ -57,16 +54,16 @@ public class ScoreMapper extends Mapper<LongWritable, RecordBatch, NullWritable,
     startNanos = System.nanoTime();
     context = ctx;
     Configuration conf = ctx.getConfiguration();
-    TorchRuntime.threads(conf.getInt(ScoreJob.THREADS, 1));
-    ModelBundle bundle = ModelBundle.load("distributed cache (" + conf.get(ScoreJob.MODEL) + ")", shipped(ctx));
-    session = new ScoringSession(bundle, ScoringSession.Identity.of(conf.get(ScoreJob.MODEL_NAME, ""),
-        conf.get(ScoreJob.MODEL_VERSION, ""), bundle));
-    ctx.getCounter(COUNTERS, "model load ms").increment((System.nanoTime() - startNanos) / 1_000_000);
-    rejected = ctx.getCounter(COUNTERS, "rejected");
+    TorchRuntime.threads(conf.getInt(JobKeys.THREADS, 1));
+    ModelBundle bundle = ModelBundle.load("distributed cache (" + conf.get(JobKeys.MODEL) + ")", shipped(ctx));
+    session = new ScoringSession(bundle, ScoringSession.Identity.of(conf.get(JobKeys.MODEL_NAME, ""),
+        conf.get(JobKeys.MODEL_VERSION, ""), bundle));
+    ctx.getCounter(ScoreCounter.MODEL_LOAD_MS).increment((System.nanoTime() - startNanos) / 1_000_000);
+    rejected = ctx.getCounter(ScoreCounter.REJECTED);
     // The model's own windowing: whatever spec the data was prepared with, the model gets the windows it takes.
     cutter = new PreparedWindows.Cutter(bundle.dataSpec());
-    lines = session.lines(conf.get(ScoreJob.FORMAT, "jsonl"), ScoreLines.Per.parse(conf.get(ScoreJob.PER, "slice")),
-        conf.getInt(ScoreJob.BATCH, Scorer.DEFAULT_BATCH), false, this::write);
+    lines = session.lines(conf.get(JobKeys.FORMAT, "jsonl"), ScoreLines.Per.parse(conf.get(JobKeys.PER, "slice")),
+        conf.getInt(JobKeys.BATCH, Scorer.DEFAULT_BATCH), false, this::write);
     quarantine = quarantine(ctx);
   }
 
@@ -143,18 +140,19 @@ public class ScoreMapper extends Mapper<LongWritable, RecordBatch, NullWritable,
     linesNanos += System.nanoTime() - t0;
     MrReports.close(quarantine);
     ScoreLines n = lines.counts();
-    ctx.getCounter(COUNTERS, "windows scored").increment(n.windows());
-    ctx.getCounter(COUNTERS, "anomalous windows").increment(n.anomalousWindows());
-    ctx.getCounter(COUNTERS, "slices scored").increment(n.slices());
-    ctx.getCounter(COUNTERS, "anomalous slices").increment(n.anomalousSlices());
+    ctx.getCounter(ScoreCounter.WINDOWS_SCORED).increment(n.windows());
+    ctx.getCounter(ScoreCounter.ANOMALOUS_WINDOWS).increment(n.anomalousWindows());
+    ctx.getCounter(ScoreCounter.SLICES_SCORED).increment(n.slices());
+    ctx.getCounter(ScoreCounter.ANOMALOUS_SLICES).increment(n.anomalousSlices());
     // Where a task's time goes (totals over tasks): the benchmark compares them with the bare forward pass.
     long scorer = lines.scorerNanos();
-    ctx.getCounter(COUNTERS, "scorer ms").increment(scorer / 1_000_000);
-    ctx.getCounter(COUNTERS, "lines ms").increment((linesNanos - scorer) / 1_000_000);
-    ctx.getCounter(COUNTERS, "write ms").increment(writeNanos / 1_000_000);
-    ctx.getCounter(COUNTERS, "task ms").increment((System.nanoTime() - startNanos) / 1_000_000);
-    if (ctx.getConfiguration().getBoolean(FAIL_FIRST_ATTEMPT, false) && ctx.getTaskAttemptID().getId() == 0) {
-      throw new IOException("injected failure of attempt " + ctx.getTaskAttemptID() + " (" + FAIL_FIRST_ATTEMPT + ")");
+    ctx.getCounter(ScoreCounter.SCORER_MS).increment(scorer / 1_000_000);
+    ctx.getCounter(ScoreCounter.LINES_MS).increment((linesNanos - scorer) / 1_000_000);
+    ctx.getCounter(ScoreCounter.WRITE_MS).increment(writeNanos / 1_000_000);
+    ctx.getCounter(ScoreCounter.TASK_MS).increment((System.nanoTime() - startNanos) / 1_000_000);
+    if (ctx.getConfiguration().getBoolean(JobKeys.FAIL_FIRST_ATTEMPT, false) && ctx.getTaskAttemptID().getId() == 0) {
+      throw new IOException("injected failure of attempt " + ctx.getTaskAttemptID() + " ("
+          + JobKeys.FAIL_FIRST_ATTEMPT + ")");
     }
   }
 }

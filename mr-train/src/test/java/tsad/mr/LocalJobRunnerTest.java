@@ -332,7 +332,7 @@ class LocalJobRunnerTest {
     assertEquals(2, per.code(), per.err());
     assertTrue(per.err().contains("unknown --per 'hour'; use slice or window"), per.err());
     // A task that fails: the local job runner gives the job's reason as "NA"; the error names the task's own.
-    MainTest.Run failing = MainTest.tsad("score", "--mapreduce", "-D", ScoreMapper.FAIL_FIRST_ATTEMPT + "=true",
+    MainTest.Run failing = MainTest.tsad("score", "--mapreduce", "-D", JobKeys.FAIL_FIRST_ATTEMPT + "=true",
         "--model", model.toString(), "--input", input.toString(), "--output", dir.resolve("s-failing").toString());
     assertEquals(1, failing.code(), failing.err());
     assertTrue(failing.err().matches("(?s).*score job job_local\\w+ failed: task attempt_local\\w+_m_000000_0 failed: "

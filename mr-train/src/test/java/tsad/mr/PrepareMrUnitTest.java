@@ -62,10 +62,10 @@ class PrepareMrUnitTest {
 
   /** The job configuration the prepare Tool would set: header, data spec (slice mode, T=4), lenient. */
   static void configure(Configuration conf) {
-    conf.set(PrepareJob.HEADER, HEADER);
-    conf.set(PrepareJob.SPEC, Base64.getEncoder().encodeToString(Inputs.dataSpec(CsvOptions.defaults(),
+    conf.set(JobKeys.HEADER, HEADER);
+    conf.set(JobKeys.SPEC, Base64.getEncoder().encodeToString(Inputs.dataSpec(CsvOptions.defaults(),
         new WindowSpec(WindowMode.SLICE, 4, 2, LengthPolicy.REJECT), List.of("value")).toByteArray()));
-    conf.setBoolean(PrepareJob.STRICT, false);
+    conf.setBoolean(JobKeys.STRICT, false);
   }
 
   /** One CSV line at byte {@code offset} of its file, as the input format hands it on (a batch of one). */
@@ -99,11 +99,11 @@ class PrepareMrUnitTest {
     assertTrue(m.quarantined.contains("non_finite\ta," + t(1) + ",NaN"), m.quarantined.toString());
     assertTrue(m.quarantined.contains("malformed_row\tonly-two,fields"), m.quarantined.toString());
     assertTrue(m.quarantined.stream().anyMatch(q -> q.endsWith("\tb,not-a-time,3")), m.quarantined.toString());
-    assertEquals(4, d.getCounters().findCounter(MrReports.ROWS, "read").getValue(), "4 data rows, header not counted");
-    assertEquals(0, d.getCounters().findCounter(MrReports.ROWS, "used").getValue(),
+    assertEquals(4, d.getCounters().findCounter(DataCounter.ROWS_READ).getValue(), "4 data rows, header not counted");
+    assertEquals(0, d.getCounters().findCounter(DataCounter.ROWS_USED).getValue(),
         "rows count as used only when the reducer puts them in a window");
-    assertEquals(1, d.getCounters().findCounter(MrReports.ROWS, "rejected non_finite").getValue());
-    assertEquals(1, d.getCounters().findCounter(MrReports.ROWS, "rejected malformed_row").getValue());
+    assertEquals(1, d.getCounters().findCounter(DataCounter.ROWS_REJECTED_GROUP, "non_finite").getValue());
+    assertEquals(1, d.getCounters().findCounter(DataCounter.ROWS_REJECTED_GROUP, "malformed_row").getValue());
   }
 
   @Test
@@ -154,13 +154,13 @@ class PrepareMrUnitTest {
     }
     assertEquals(List.of("duplicate_timestamp\ta"), r.quarantined.stream().map(q -> q.substring(0,
         q.indexOf('\t') + 2)).toList(), r.quarantined.toString());
-    assertEquals(2, d.getCounters().findCounter(MrReports.WINDOWS, "made").getValue());
+    assertEquals(2, d.getCounters().findCounter(DataCounter.WINDOWS_MADE).getValue());
     tsad.proto.FeatureStats value = r.stats.getFeatureStats(0);
     assertEquals(8, value.getCount(), "the scaler statistics cover the 8 values in windows");
     assertEquals(6.5, value.getMean(), 1e-12);
     assertEquals(0, value.getMin(), 0);
     assertEquals(13, value.getMax(), 0);
-    assertEquals(1, d.getCounters().findCounter(MrReports.ROWS, "rejected duplicate_timestamp").getValue());
+    assertEquals(1, d.getCounters().findCounter(DataCounter.ROWS_REJECTED_GROUP, "duplicate_timestamp").getValue());
   }
 
   @Test
@@ -176,8 +176,8 @@ class PrepareMrUnitTest {
     assertTrue(d.run().isEmpty(), "a 3-step slice makes no 4-step window under the reject policy");
     assertEquals(List.of("too_short\tshort", "in_rejected_slice\tshort"), r.quarantined,
         "the slice and its rows are both quarantined");
-    assertEquals(1, d.getCounters().findCounter(MrReports.SLICES, "rejected too_short").getValue());
-    assertEquals(3, d.getCounters().findCounter(MrReports.ROWS, "rejected in_rejected_slice").getValue(),
+    assertEquals(1, d.getCounters().findCounter(DataCounter.SLICES_REJECTED_GROUP, "too_short").getValue());
+    assertEquals(3, d.getCounters().findCounter(DataCounter.ROWS_REJECTED_GROUP, "in_rejected_slice").getValue(),
         "the slice's rows are counted as rejected, not lost");
   }
 
@@ -214,7 +214,7 @@ class PrepareMrUnitTest {
   void filesRankInInputOrderAndASplitOfAnotherFileFails() {
     Configuration c = new Configuration(false);
     assertEquals(0, PrepareJob.fileRank(c, "file:/x.csv"), "a mapper run outside the job reads one file");
-    c.set(PrepareJob.FILES, "file:/d/b.csv\nfile:/d/a.csv");
+    c.set(JobKeys.FILES, "file:/d/b.csv\nfile:/d/a.csv");
     assertEquals(0, PrepareJob.fileRank(c, "file:/d/b.csv"));
     assertEquals(1, PrepareJob.fileRank(c, "file:/d/a.csv"), "--input order, not name order");
     IllegalStateException e = assertThrows(IllegalStateException.class,

@@ -43,7 +43,7 @@ class RecordBatchInputFormatTest {
     Job job = Job.getInstance(conf);
     FileInputFormat.addInputPath(job, file);
     FileInputFormat.setMaxInputSplitSize(job, 8192);
-    job.getConfiguration().setInt(ScoreJob.BATCH, 33);
+    job.getConfiguration().setInt(JobKeys.BATCH, 33);
     RecordBatchInputFormat format = new RecordBatchInputFormat();
     List<InputSplit> splits = format.getSplits(job);
     assertTrue(splits.size() > 10, "many splits: " + splits.size());

@@ -95,9 +95,9 @@ class ScoreMrUnitTest {
    */
   private static List<String> run(Mapper m, ScoreLines.Per per, MapDriver<LongWritable, RecordBatch, NullWritable,
       Text> d) throws IOException {
-    d.getConfiguration().set(ScoreJob.MODEL, model.toString());
-    d.getConfiguration().setInt(ScoreJob.BATCH, 5);
-    d.getConfiguration().set(ScoreJob.PER, per.name());
+    d.getConfiguration().set(JobKeys.MODEL, model.toString());
+    d.getConfiguration().setInt(JobKeys.BATCH, 5);
+    d.getConfiguration().set(JobKeys.PER, per.name());
     d.withCacheFile(URI.create(packed().toUri() + "#" + ScoreJob.CACHE_NAME));
     RecordBatch records = new RecordBatch();
     long ordinal = 0;
@@ -120,17 +120,17 @@ class ScoreMrUnitTest {
     for (Pair<NullWritable, Text> p : d.run()) {
       lines.addAll(List.of(p.getSecond().toString().split("\n")));
     }
-    assertEquals(3, d.getCounters().findCounter(ScoreMapper.COUNTERS, "rejected").getValue());
+    assertEquals(3, d.getCounters().findCounter(ScoreCounter.REJECTED).getValue());
     assertEquals(List.of("unreadable_window\tdamaged", "wrong_shape\todd", "too_short\tshort"), m.quarantined);
-    assertEquals(series.size(), d.getCounters().findCounter(ScoreMapper.COUNTERS, "slices scored").getValue());
-    assertEquals(windows.size(), d.getCounters().findCounter(ScoreMapper.COUNTERS, "windows scored").getValue());
+    assertEquals(series.size(), d.getCounters().findCounter(ScoreCounter.SLICES_SCORED).getValue());
+    assertEquals(windows.size(), d.getCounters().findCounter(ScoreCounter.WINDOWS_SCORED).getValue());
     return lines;
   }
 
   @Test
   void aTaskWithoutTheShippedModelSaysSo() {
     MapDriver<LongWritable, RecordBatch, NullWritable, Text> d = MapDriver.newMapDriver(new Mapper());
-    d.getConfiguration().set(ScoreJob.MODEL, model.toString());
+    d.getConfiguration().set(JobKeys.MODEL, model.toString());
     d.withInput(new LongWritable(0), new RecordBatch());
     IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, d::run);
     assertTrue(e.getMessage().contains("the job shipped no model"), e.getMessage());
@@ -152,7 +152,7 @@ class ScoreMrUnitTest {
     }
     assertTrue(lines.get(0).contains("\"model\":\"bundle\",\"version\":\"sha256:"
         + ModelBundle.load(model).contentHash().substring(0, 12) + "\""), lines.get(0));
-    assertEquals(anomalies, d.getCounters().findCounter(ScoreMapper.COUNTERS, "anomalous windows").getValue());
+    assertEquals(anomalies, d.getCounters().findCounter(ScoreCounter.ANOMALOUS_WINDOWS).getValue());
   }
 
   @Test
@@ -173,7 +173,7 @@ class ScoreMrUnitTest {
     assertTrue(lines.get(0).matches("\\{\"slice_id\":\"[^\"]+\",\"score\":[^,]+,\"threshold\":[^,]+,\"is_anomaly\":(true|false),"
         + "\"model\":\"bundle\",\"version\":\"sha256:[0-9a-f]{12}\",\"windows\":7,\"anomalous_windows\":\\d,\"worst_start\":\"[-0-9T:.]+Z\"}"), lines.get(0));
     assertTrue(anomalous > 0, "the synthetic anomalies are found");
-    assertEquals(anomalous, d.getCounters().findCounter(ScoreMapper.COUNTERS, "anomalous slices").getValue());
+    assertEquals(anomalous, d.getCounters().findCounter(ScoreCounter.ANOMALOUS_SLICES).getValue());
   }
 
   /**
@@ -198,9 +198,9 @@ class ScoreMrUnitTest {
     for (ScoreLines.Per per : ScoreLines.Per.values()) {
       Mapper m = new Mapper();
       MapDriver<LongWritable, RecordBatch, NullWritable, Text> d = MapDriver.newMapDriver(m);
-      d.getConfiguration().set(ScoreJob.MODEL, model.toString());
-      d.getConfiguration().setInt(ScoreJob.BATCH, 5);
-      d.getConfiguration().set(ScoreJob.PER, per.name());
+      d.getConfiguration().set(JobKeys.MODEL, model.toString());
+      d.getConfiguration().setInt(JobKeys.BATCH, 5);
+      d.getConfiguration().set(JobKeys.PER, per.name());
       d.withCacheFile(URI.create(packed().toUri() + "#" + ScoreJob.CACHE_NAME));
       RecordBatch records = new RecordBatch();
       records.add(new Text(lng.id()), bytes(lng));
@@ -209,8 +209,8 @@ class ScoreMrUnitTest {
       for (Pair<NullWritable, Text> p : d.run()) {
         lines.addAll(List.of(p.getSecond().toString().split("\n")));
       }
-      assertEquals(expected.size(), d.getCounters().findCounter(ScoreMapper.COUNTERS, "windows scored").getValue());
-      assertEquals(1, d.getCounters().findCounter(ScoreMapper.COUNTERS, "slices scored").getValue());
+      assertEquals(expected.size(), d.getCounters().findCounter(ScoreCounter.WINDOWS_SCORED).getValue());
+      assertEquals(1, d.getCounters().findCounter(ScoreCounter.SLICES_SCORED).getValue());
       if (per == ScoreLines.Per.WINDOW) {
         assertEquals(expected.size(), lines.size(), "one line per window, in order");
         for (int i = 0; i < expected.size(); i++) {

@@ -53,9 +53,9 @@ class YarnClusterTest {
     String hdfs = fs.getUri().toString();
     Path model = local.resolve("model");
 
-    PrepareJob prepare = new PrepareJob();
-    assertEquals(0, ToolRunner.run(new Configuration(conf), prepare, new String[] {"--input", hdfs + "/data/test.csv",
-        "--output", hdfs + "/prepared", "--window", "32"}));
+    // The prepare job as a plain Tool, its settings as configuration keys.
+    assertEquals(0, ToolRunner.run(new Configuration(conf), new PrepareJob(), new String[] {"-D", JobKeys.WINDOW
+        + "=32", hdfs + "/data/test.csv", hdfs + "/prepared"}));
     assertTrue(fs.exists(new org.apache.hadoop.fs.Path("/prepared/" + PrepareJob.MANIFEST)));
     // Training reads the prepared SequenceFiles straight from HDFS and gives the model training on the CSV gives.
     String[] common = {"--epochs", "2", "--threads", "1", "--quiet", "--window", "32"};
@@ -69,14 +69,16 @@ class YarnClusterTest {
         java.nio.file.Files.readAllBytes(local.resolve("m-hdfs/model.pt")), "training from HDFS = training from CSV");
     // Splits of a few KB: the tasks past the first find their first record by the sync search, reading HDFS.
     long prepared = fs.getFileStatus(new org.apache.hadoop.fs.Path("/prepared/part-r-00000")).getLen();
-    ScoreJob score = new ScoreJob();
-    assertEquals(0, ToolRunner.run(new Configuration(conf), score, new String[] {"-D",
-        "mapreduce.input.fileinputformat.split.maxsize=" + (prepared / 3 + 1), "--model", model.toString(),
-        "--input", hdfs + "/prepared", "--output", hdfs + "/scores"}));
-    long maps = score.lastJob().getCounters().findCounter(org.apache.hadoop.mapreduce.JobCounter.TOTAL_LAUNCHED_MAPS)
+    Configuration small = new Configuration(conf);
+    small.setLong("mapreduce.input.fileinputformat.split.maxsize", prepared / 3 + 1);
+    tsad.registry.ModelResolver.Resolved resolved = new tsad.registry.ModelResolver(dir.resolve("cache"), null)
+        .resolve(model.toString());
+    ScoreJob.Result score = new ScoreJob(small).run(new ScoreJob.Request(resolved, hdfs + "/prepared",
+        hdfs + "/scores", 256, 1, "jsonl", tsad.core.score.ScoreLines.Per.SLICE));
+    long maps = score.job().getCounters().findCounter(org.apache.hadoop.mapreduce.JobCounter.TOTAL_LAUNCHED_MAPS)
         .getValue();
     assertTrue(maps >= 3, "the prepared file was read in splits: " + maps + " map tasks");
-    assertEquals("-Xmx512m " + ScoreJob.TASK_JIT, score.lastJob().getConfiguration().get("mapreduce.map.java.opts"),
+    assertEquals("-Xmx512m " + ScoreJob.TASK_JIT, score.job().getConfiguration().get("mapreduce.map.java.opts"),
         "the task JVMs (which started with it) kept the cluster's heap and got the shallower inlining");
     List<String> lines = read(fs, "/scores");
     assertEquals(60, lines.size());
@@ -91,11 +93,10 @@ class YarnClusterTest {
 
     // Every task's first attempt fails after writing all its lines; the retried attempts' output replaces it.
     Configuration failing = new Configuration(conf);
-    failing.setBoolean(ScoreMapper.FAIL_FIRST_ATTEMPT, true);
-    ScoreJob retrying = new ScoreJob();
-    assertEquals(0, ToolRunner.run(failing, retrying, new String[] {"--model", model.toString(),
-        "--input", hdfs + "/prepared", "--output", hdfs + "/scores-retried"}));
-    long failedAttempts = retrying.lastJob().getCounters()
+    failing.setBoolean(JobKeys.FAIL_FIRST_ATTEMPT, true);
+    ScoreJob.Result retrying = new ScoreJob(failing).run(new ScoreJob.Request(resolved, hdfs + "/prepared",
+        hdfs + "/scores-retried", 256, 1, "jsonl", tsad.core.score.ScoreLines.Per.SLICE));
+    long failedAttempts = retrying.job().getCounters()
         .findCounter(org.apache.hadoop.mapreduce.JobCounter.NUM_FAILED_MAPS).getValue();
     assertTrue(failedAttempts > 0, "a map attempt really failed and was retried (" + failedAttempts + ")");
     List<String> retried = read(fs, "/scores-retried");

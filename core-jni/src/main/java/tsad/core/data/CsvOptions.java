@@ -36,4 +36,15 @@ public record CsvOptions(String sliceColumn, String timeColumn, List<String> fea
   public CsvOptions withStrict(boolean value) {
     return new CsvOptions(sliceColumn, timeColumn, featureColumns, timeFormat, value);
   }
+
+  /** Parses auto, iso, epoch-s or epoch-ms; {@code what} names the setting in the error (the CLI's option, a key). */
+  public static TimeFormat parseTimeFormat(String s, String what) {
+    switch (s) {
+      case "auto": return TimeFormat.AUTO;
+      case "iso": return TimeFormat.ISO;
+      case "epoch-s": return TimeFormat.EPOCH_SECONDS;
+      case "epoch-ms": return TimeFormat.EPOCH_MILLIS;
+      default: throw new DataException("unknown " + what + " '" + s + "'; use auto, iso, epoch-s or epoch-ms");
+    }
+  }
 }

@@ -1,5 +1,6 @@
 package tsad.core.window;
 
+import java.util.Locale;
 import tsad.core.data.DataException;
 import tsad.proto.LengthPolicy;
 import tsad.proto.WindowMode;
@@ -26,6 +27,26 @@ public record WindowSpec(WindowMode mode, int length, int stride, LengthPolicy p
     }
     if (stride < 1) {
       throw new DataException("stride must be at least 1, got " + stride);
+    }
+  }
+
+  /** Parses slice or window; {@code what} names the setting in the error (the CLI's --mode, a job's key). */
+  public static WindowMode parseMode(String s, String what) {
+    switch (s.toLowerCase(Locale.ROOT)) {
+      case "slice": return WindowMode.SLICE;
+      case "window": return WindowMode.WINDOW;
+      default: throw new DataException("unknown " + what + " '" + s + "'; use slice or window");
+    }
+  }
+
+  /** Parses reject, truncate or pad; {@code what} names the setting in the error. */
+  public static LengthPolicy parsePolicy(String s, String what) {
+    switch (s.toLowerCase(Locale.ROOT)) {
+      case "reject": return LengthPolicy.REJECT;
+      case "truncate": return LengthPolicy.TRUNCATE;
+      case "pad": return LengthPolicy.PAD;
+      default: throw new DataException("unknown " + what + " '" + s
+          + "'; use reject, truncate or pad");
     }
   }
 }
