@@ -1,6 +1,6 @@
 # Sourced by scripts/tsad: class-data sharing (AppCDS) for the launcher's JVM. A tsad command loads ~6,500 classes
 # (Hadoop, protobuf, JavaCPP, libtorch's bindings, ...) from ~200 jars; mapping them from an archive instead takes
-# ~0.7 s off every command (docs/benchmarks.md, eighth run). The archive is dumped from the committed class list
+# ~0.7 s off every command (docs/benchmarks.md, "What the launcher's JVM options are worth"). The archive is dumped from the committed class list
 # (scripts/lib/tsad.classlist, made by scripts/cds-classlist.sh) the first time the launcher runs after a build,
 # and again whenever the JVM or any jar changes. The JVM checks the archive against the class path itself and runs
 # without it on any mismatch, so a stale archive costs speed, never correctness.

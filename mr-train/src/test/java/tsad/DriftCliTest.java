@@ -110,4 +110,19 @@ class DriftCliTest {
     assertEquals(1, both.code());
     assertTrue(both.err().strip().endsWith("give exactly one of --input CSV and --prepared DIR"), both.err());
   }
+
+  @Test
+  void preparedDataWithoutWindowsIsAClearError() throws IOException {
+    Path empty = dir.resolve("empty.csv");
+    Files.writeString(empty, "slice_id,time,value\n");
+    Path prepared = dir.resolve("prepared-empty");
+    Run prepare = MainTest.tsad("prepare", "--input", empty.toString(), "--output", prepared.toString(), "--window",
+        "32");
+    assertEquals(0, prepare.code(), prepare.err());
+    Run drift = MainTest.tsad("drift", "--model", model.toString(), "--prepared", prepared.toString(), "--threads",
+        "1");
+    assertEquals(1, drift.code(), drift.err());
+    assertTrue(drift.err().contains(prepared + " holds no windows"), drift.err());
+    assertFalse(drift.err().contains("Exception"), drift.err());
+  }
 }

@@ -70,7 +70,7 @@ public class MainTest {
     }
   }
 
-  /** A command that runs out of heap (as a large CSV in a small JVM does; see docs/benchmarks.md, ninth run). */
+  /** A command that runs out of heap (as a large CSV in a small JVM does; see docs/benchmarks.md, "Memory"). */
   @picocli.CommandLine.Command(name = "big")
   static final class Big implements java.util.concurrent.Callable<Integer> {
     @Override

@@ -32,7 +32,7 @@ import tsad.proto.ModelSpec;
 import tsad.registry.MlflowServer;
 import tsad.registry.ModelRegistry;
 import tsad.registry.ModelResolver;
-import tsad.registry.TrackedTraining;
+import tsad.registry.tracking.TrackedTraining;
 
 /**
  * Real SQL on a real Hive 4 engine in this JVM (Derby metastore, local MapReduce), with the functions

@@ -27,7 +27,7 @@ import tsad.proto.ScalerParams;
 import tsad.proto.TrainConfig;
 import tsad.registry.ModelResolver;
 import tsad.registry.ModelUri;
-import tsad.registry.TrackedTraining;
+import tsad.registry.tracking.TrackedTraining;
 
 /** {@code tsad train}: CSV in, model bundle out. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,

@@ -23,7 +23,7 @@ public final class SliceTimeKey implements WritableComparable<SliceTimeKey> {
    * Sets the key (keys are reused by Hadoop). The file's rank among the job's inputs and the byte offset only
    * break ties between rows with the same slice and time, so "the first row of a duplicate timestamp wins" means
    * first in file order, as in the local CSV reader, whatever order the map tasks finish in. A rank, not the
-   * file's path: the path made every row's key ~50 bytes longer, and prepare ~20 % slower.
+   * file's path: the path would make every row's key ~50 bytes longer through the shuffle.
    */
   public SliceTimeKey set(String sliceId, long time, int sourceFileRank, long byteOffset) {
     slice.set(sliceId);

@@ -16,8 +16,7 @@ import org.apache.hadoop.mapreduce.lib.input.SequenceFileRecordReader;
 /**
  * Hadoop's SequenceFile record reader, with the sync mark that starts a split found by a bulk search. Hadoop's own
  * search reads the file a byte at a time (~20 ns a byte here), and a prepared slice of millions of steps is one
- * record of tens of MB: a split starting inside it scanned to the record's end for seconds (three empty splits of a
- * 20-million-step slice took 10 of its score job's 19 s). The split is then handed to Hadoop's reader starting at
+ * record of tens of MB: a split starting inside it would scan to the record's end for seconds. The split is then handed to Hadoop's reader starting at
  * the sync mark Hadoop would have found, so the records each split reads are the same (tested).
  */
 final class SyncSeekingRecordReader extends SequenceFileRecordReader<Text, BytesWritable> {

@@ -53,7 +53,7 @@ class MapReduceQualityTest {
     assertTrue(recall >= 90, "recall at p99 " + recall + "% < 90%");
     assertTrue(falseAlarms <= 2, "false alarms at p99 " + falseAlarms + "% > 2%");
 
-    // With output compression on (a common cluster setting; snappy is the README's advice for per-window lines, and
+    // With output compression on (a common cluster setting; snappy is docs/mapreduce.md's advice for per-window lines, and
     // works through snappy-java without Hadoop's native library), evaluate reads the part files alike.
     for (String[] codec : new String[][] {{"GzipCodec", ".gz"}, {"SnappyCodec", ".snappy"}}) {
       Path packed = dir.resolve("scores-" + codec[0]);

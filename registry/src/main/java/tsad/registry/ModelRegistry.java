@@ -29,7 +29,7 @@ public final class ModelRegistry implements AutoCloseable {
   }
 
   /** The official client, authenticated from the settings. */
-  static MlflowClient client(MlflowSettings s) {
+  public static MlflowClient client(MlflowSettings s) {
     MlflowHostCreds creds = new BasicMlflowHostCreds(s.trackingUri(), s.username(), s.password(), s.token(),
         s.insecureTls());
     return new MlflowClient(new MlflowHostCredsProvider() {

@@ -34,6 +34,7 @@ import tsad.proto.Architecture;
 import tsad.proto.LengthPolicy;
 import tsad.proto.ModelSpec;
 import tsad.proto.TrainConfig;
+import tsad.registry.tracking.TrackedTraining;
 import tsad.proto.WindowMode;
 
 /** Tracking, registry, URIs, cache and incremental training against a real MLflow server. */

@@ -33,10 +33,10 @@ public final class TorchRuntime {
    * Sets the two JavaCPP defaults tsad relies on before JavaCPP reads them (a user's own setting wins).
    *
    * <p>It turns off JavaCPP's physical-memory check: with its default limit (a multiple of the
-   * heap) JavaCPP reads /proc/self/statm for every native object it wraps, and a forward pass wraps several; that
-   * cost a third of a small model's forward pass (2.6 M against 3.8 M windows/s, dense, batch 256). tsad frees
-   * native memory deterministically, one {@code PointerScope} per batch, so it does not need the garbage
-   * collections the check would trigger. JavaCPP reads the property once, when its {@code Pointer} class is
+   * heap) JavaCPP reads /proc/self/statm for every native object it wraps, and a forward pass wraps several, which
+   * costs a small model a large share of its forward pass. tsad frees native memory deterministically (every
+   * native object has an owner that closes it, one {@code PointerScope} per batch), so it does not need the garbage
+   * collections the check would trigger (docs/architecture.md, "Native memory"). JavaCPP reads the property once, when its {@code Pointer} class is
    * initialised; the classes that make native objects call this from their static initialisers, and so does
    * this class, which every entry point uses first.
    *
@@ -49,8 +49,8 @@ public final class TorchRuntime {
     }
     // With the property unset, JavaCPP also tries the GPU extension: libtorch's presets then preload ~25 CUDA
     // libraries, each looked for in every jar of the class path (~150 for the CLI) and in java.library.path before
-    // JavaCPP gives up on it. With only the CPU natives present none can be found, and the search cost 0.4 s of
-    // every libtorch load (1.28 -> 0.86 s). Set to empty, the plain linux-x86_64 natives are loaded and nothing
+    // JavaCPP gives up on it. With only the CPU natives present none can be found, and the search is a visible share
+    // of every libtorch load. Set to empty, the plain linux-x86_64 natives are loaded and nothing
     // else is searched for. A GPU build (the launcher sets "-gpu") is left alone.
     if (System.getProperty(PLATFORM_EXTENSION) == null && !gpuNativesPresent()) {
       System.setProperty(PLATFORM_EXTENSION, CPU_EXTENSION);
@@ -92,7 +92,7 @@ public final class TorchRuntime {
 
   /**
    * Sets libtorch's intra-op threads and pins OpenBLAS to one thread, because OpenBLAS threads fight
-   * libtorch's OpenMP pool (a 50x slowdown was measured when both ran free).
+   * libtorch's OpenMP pool (both running free slow a forward pass by an order of magnitude).
    */
   public static void threads(int n) {
     if (n < 1) {

@@ -2,7 +2,6 @@ package tsad.core.train;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import tsad.core.bundle.Compatibility;
@@ -11,6 +10,7 @@ import tsad.core.data.DataReport;
 import tsad.core.io.FileTrees;
 import tsad.core.model.Autoencoder;
 import tsad.core.model.TorchRuntime;
+import tsad.core.model.Versions;
 import tsad.core.scale.Scaler;
 import tsad.core.score.Distributions;
 import tsad.core.score.Scorer;
@@ -126,29 +126,9 @@ public final class TrainPipeline {
     }
   }
 
-  /** The git commit of the working directory, from TSAD_GIT_COMMIT or .git/HEAD, or "" if unknown. */
+  /** The git commit tsad was built from (baked in at build time), or "" for a build outside git. */
   public static String gitCommit() {
-    String env = System.getenv("TSAD_GIT_COMMIT");
-    if (env != null && !env.isBlank()) {
-      return env.trim();
-    }
-    try {
-      Path dir = Path.of("").toAbsolutePath();
-      while (dir != null && !Files.isDirectory(dir.resolve(".git"))) {
-        dir = dir.getParent();
-      }
-      if (dir == null) {
-        return "";
-      }
-      String head = Files.readString(dir.resolve(".git/HEAD")).trim();
-      if (head.startsWith("ref: ")) {
-        Path ref = dir.resolve(".git").resolve(head.substring(5));
-        return Files.exists(ref) ? Files.readString(ref).trim() : "";
-      }
-      return head;
-    } catch (IOException e) {
-      return "";
-    }
+    return Versions.COMMIT;
   }
 
 }

@@ -170,8 +170,7 @@ public final class Trainer {
       Batches inOrder = new Batches(windows, batch, scaler, model.device(), null);
       for (int from = 0; from < n; from += batch) {
         int len = Math.min(batch, n - from);
-        // A scope per batch: with one scope for the loop every batch's activations stayed until the end
-        // (1.6 GB of native memory for 1.5 M validation windows of the dense model).
+        // A scope per batch: with one scope for the loop every batch's activations would stay until the end.
         try (PointerScope batchScope = new PointerScope()) {
           Tensor xb = inOrder.get(from, len);
           sum += torch.mse_loss(model.forward(xb), xb).item_double() * len;
@@ -183,10 +182,9 @@ public final class Trainer {
 
   /**
    * The scaled mini-batches of an epoch, made one at a time from the windows (in the order of a permutation, or
-   * as they are): training used to hold the whole scaled set as one tensor and a shuffled copy of it, 2 x T x F
-   * floats a window (512 bytes at T=64, F=1: 15 GB for 30 M windows) on top of the windows themselves. A batch
-   * holds the same values as the rows of that shuffled copy did (the scaling is the same float32 arithmetic,
-   * tested), so models are unchanged. Belongs to the native scope open when it is made.
+   * as they are), so the whole scaled set (2 x T x F floats a window with its shuffled copy) is never held on top of
+   * the windows themselves. A batch holds the values a scaled, shuffled copy would (the same float32 arithmetic,
+   * tested). Belongs to the native scope open when it is made.
    */
   static final class Batches {
     private final List<Window> windows;
@@ -235,8 +233,8 @@ public final class Trainer {
         for (List<Window> part : List.of(train, val)) {
           for (Window w : part) {
             md.update(w.id().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            // The values' bits, big-endian, a window per update: the same bytes as four at a time (checkpoints
-            // of earlier runs still resume), which took an eighth of a one-epoch run on 7.5 M windows.
+            // The values' bits, big-endian, a window per update: the same digest as four bytes at a time, so
+            // every checkpoint written with that digest still resumes, at a fraction of the cost.
             int n = w.steps() * w.features();
             if (buf.capacity() < 4 * n) {
               buf = java.nio.ByteBuffer.allocate(4 * n);

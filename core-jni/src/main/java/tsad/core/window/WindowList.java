@@ -10,8 +10,8 @@ import java.util.RandomAccess;
 /**
  * Windows kept by the series they come from: a read-only list that joins per-series window lists (the views
  * {@link WindowBuilder#build} returns, or sublists of them) and makes each window when it is read. Training keeps
- * every window of its input; held as objects they cost ~60 bytes each (450 MB for 7.5 M windows at stride 1), held
- * this way an int per series.
+ * every window of its input; held as objects they cost ~60 bytes each, more than the values of a one-feature
+ * window's new step, held this way an int per series.
  */
 public final class WindowList extends AbstractList<Window> implements RandomAccess {
   private final List<Window>[] parts;

@@ -1,4 +1,4 @@
-package tsad.registry;
+package tsad.registry.tracking;
 
 import java.io.IOException;
 import java.nio.file.Path;

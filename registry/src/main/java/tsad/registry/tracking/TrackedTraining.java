@@ -1,4 +1,4 @@
-package tsad.registry;
+package tsad.registry.tracking;
 
 import com.google.protobuf.util.JsonFormat;
 import java.io.IOException;
@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tsad.core.bundle.ModelBundle;
 import tsad.core.data.DataReport;
+import tsad.core.io.FileTrees;
 import tsad.core.score.Scorer;
 import tsad.core.train.TrainListener;
 import tsad.core.train.TrainPipeline;
@@ -22,6 +23,10 @@ import tsad.core.train.TrainRequest;
 import tsad.core.window.Window;
 import tsad.proto.EpochMetrics;
 import tsad.proto.ScoreDistribution;
+import tsad.registry.MlflowException;
+import tsad.registry.MlflowSettings;
+import tsad.registry.ModelRegistry;
+import tsad.registry.ModelVersionInfo;
 
 /**
  * Training tracked in MLflow: a run with every param, per-epoch metrics, plots, the config and the bundle
@@ -115,7 +120,9 @@ public final class TrackedTraining {
       writeMlmodel(req.modelOut(), bundle, run.runId());
       String source = run.uploadDirectory(req.modelOut(), "model");
       run.uploadFile("config/train-config.json", config(req).getBytes(StandardCharsets.UTF_8));
-      ModelResolver.deleteTree(plots);
+      if (!FileTrees.deleteTree(plots)) {
+        LOG.warn("could not delete all of {}", plots);
+      }
       ModelVersionInfo version = null;
       boolean promoted = false;
       if (o.registerAs() != null) {

@@ -1,4 +1,4 @@
-package tsad.registry;
+package tsad.registry.tracking;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package tsad.registry;
+package tsad.registry.tracking;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,6 +18,10 @@ import org.mlflow.tracking.MlflowClient;
 import tsad.core.bundle.ModelBundle;
 import tsad.core.train.TrainListener;
 import tsad.proto.EpochMetrics;
+import tsad.registry.MlflowException;
+import tsad.registry.MlflowRest;
+import tsad.registry.MlflowSettings;
+import tsad.registry.ModelRegistry;
 
 /**
  * One MLflow run: params, metrics with steps, tags, and artifacts uploaded through the server's proxy

@@ -1,4 +1,4 @@
-package tsad.registry;
+package tsad.registry.tracking;
 
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
