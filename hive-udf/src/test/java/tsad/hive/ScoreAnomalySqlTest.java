@@ -17,6 +17,7 @@ import java.util.Random;
 import org.apache.hadoop.hive.ql.processors.CommandProcessorException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,9 +38,9 @@ import tsad.registry.TrackedTraining;
 /**
  * Real SQL on a real Hive 4 engine in this JVM (Derby metastore, local MapReduce), with the functions
  * registered from the shaded jar, a model in a real MLflow registry, and scores checked against the path
- * {@code tsad score} takes (core CSV reader, window builder, ModelBundle.newScorer) on the same slices.
+ * {@code tsad score} takes (core CSV reader, window builder, ModelBundle.newScorer) on the same slices. Only the
+ * registry test needs the MLflow server (tagged mlflow); the others run without Python.
  */
-@ExtendWith(MlflowServer.class)
 class ScoreAnomalySqlTest {
   @TempDir static Path dir;
   static TestModels.Trained uni;
@@ -129,6 +130,8 @@ class ScoreAnomalySqlTest {
   }
 
   @Test
+  @Tag("mlflow")   // the only test here that needs the server: it starts for this one alone
+  @ExtendWith(MlflowServer.class)
   void registeredModelByAliasFromMlflow() throws Exception {
     Inputs.Loaded train = Inputs.read(List.of(uni.data().resolve("train.csv")), CsvOptions.defaults(), uni.spec(),
         new DataReport());

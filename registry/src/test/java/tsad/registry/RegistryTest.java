@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,6 +38,7 @@ import tsad.proto.TrainConfig;
 import tsad.proto.WindowMode;
 
 /** Tracking, registry, URIs, cache and incremental training against a real MLflow server. */
+@Tag("mlflow")
 @ExtendWith(MlflowServer.class)
 class RegistryTest {
   @TempDir static Path dir;
