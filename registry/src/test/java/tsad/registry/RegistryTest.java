@@ -153,8 +153,11 @@ class RegistryTest {
       assertTrue(e.getMessage().contains("'no-such-model' not found") && e.getMessage().contains("resolve-me"),
           e.getMessage());
     }
-    assertThrows(DataException.class, () -> ModelUri.parse("models:/x/notastage"));
-    assertThrows(DataException.class, () -> ModelUri.parse("models:/x@"));
+    DataException stage = assertThrows(DataException.class, () -> ModelUri.parse("models:/x/notastage"));
+    assertTrue(stage.getMessage().contains("'notastage' is not a version number, stage or 'latest'"),
+        stage.getMessage());
+    DataException alias = assertThrows(DataException.class, () -> ModelUri.parse("models:/x@"));
+    assertTrue(alias.getMessage().contains("model URI models:/x@ has an empty alias"), alias.getMessage());
   }
 
   @Test
