@@ -130,23 +130,24 @@ class TrainerBatchesTest {
   }
 
   @Test
-  void theCheckpointFingerprintIsTheDigestOfEveryValueFourBytesAtATime() throws Exception {
-    List<Window> train = new ArrayList<>(windows("a", 90, 2, 1));
-    List<Window> val = windows("b", 40, 2, 3);
-    // The digest as earlier versions fed it, so their checkpoints still match the data.
-    java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
-    java.nio.ByteBuffer four = java.nio.ByteBuffer.allocate(4);
-    for (List<Window> part : List.of(train, val)) {
-      for (Window w : part) {
-        md.update(w.id().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        for (int k = 0; k < w.steps() * w.features(); k++) {
-          four.clear();
-          md.update(four.putInt(Float.floatToIntBits(w.value(k))).array(), 0, 4);
-        }
-      }
-      md.update((byte) '|');
-    }
-    org.junit.jupiter.api.Assertions.assertEquals(java.util.HexFormat.of().formatHex(md.digest()),
+  void theCheckpointFingerprintIsTheDigestOfEveryValueFourBytesAtATime() {
+    // The layout earlier versions fed SHA-256, so their checkpoints still match the data: per part (training, then
+    // validation), each window's id in UTF-8 and each of its T*F values as the 4 big-endian bytes of its float bits,
+    // then '|'. The digests were computed outside Java from the bytes spelled out, e.g.
+    // printf 'a\x3f\x80\x00\x00\xc0\x00\x00\x00|b\x3f\x00\x00\x00\x00\x00\x00\x00|' | sha256sum
+    List<Window> train = List.of(new Window("a", "a", 0, 0, 2, 1, 2, 0, new float[] {1f, -2f}));
+    List<Window> val = List.of(new Window("b", "b", 0, 0, 2, 1, 2, 0, new float[] {0.5f, 0f}));
+    org.junit.jupiter.api.Assertions.assertEquals(
+        "a53d2ec30dd2509cdbdd8f8ff42178d71a8bf5c35e3ab15d59e04264b4458d29",
         Trainer.Checkpoints.fingerprint(train, val));
+    // Window-mode views of one series (derived ids "series@start"), all for training, no validation:
+    // 's@1970-01-01T00:00:00Z' 1f 2f 's@1970-01-01T00:01:00Z' 2f 3f '|' '|'.
+    List<Window> views = new WindowBuilder(new WindowSpec(WindowMode.WINDOW, 2, 1, LengthPolicy.REJECT))
+        .build(new Series("s", new long[] {0, 60_000, 120_000}, new float[] {1, 2, 3}, 1), new DataReport());
+    org.junit.jupiter.api.Assertions.assertEquals(List.of("s@1970-01-01T00:00:00Z", "s@1970-01-01T00:01:00Z"),
+        views.stream().map(Window::id).toList());
+    org.junit.jupiter.api.Assertions.assertEquals(
+        "8f59f64eade6ff39b4753ba747f2b0f17d568b97831b5014b5e112d29c0b8ae1",
+        Trainer.Checkpoints.fingerprint(views, List.of()));
   }
 }
