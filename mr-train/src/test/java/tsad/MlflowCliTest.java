@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,6 +16,7 @@ import tsad.MainTest.Run;
 import tsad.registry.MlflowServer;
 
 /** The MLflow workflow from the command line, against a real server: register, score by URI, promote, fine-tune. */
+@Tag("mlflow")
 @ExtendWith(MlflowServer.class)
 class MlflowCliTest {
   @TempDir static Path dir;

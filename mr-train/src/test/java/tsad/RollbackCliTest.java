@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,6 +18,7 @@ import tsad.registry.ModelRegistry;
 import tsad.registry.ModelVersionInfo;
 
 /** {@code tsad models rollback} against a real MLflow server: every alias move is recorded and can be undone. */
+@Tag("mlflow")
 @ExtendWith(MlflowServer.class)
 class RollbackCliTest {
   @TempDir static Path dir;

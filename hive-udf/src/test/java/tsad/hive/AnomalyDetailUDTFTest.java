@@ -152,7 +152,9 @@ class AnomalyDetailUDTFTest {
     assertEquals(1, f.warnings("non_finite"));
     AnomalyDetailUDTF strict = udtf(uni, Udfs.MULTIVARIATE, options("strict", "true"));
     strict.setCollector(row -> { });
-    assertThrows(HiveException.class, () -> strict.process(new Object[] {"", null}));
+    HiveException e = assertThrows(HiveException.class, () -> strict.process(new Object[] {"", null}));
+    assertTrue(e.getMessage().contains("anomaly_detail: bad row (null_series)") && e.getMessage().endsWith("[strict]"),
+        e.getMessage());
   }
 
   /** A local directory seen through a Hadoop FileSystem with another scheme, like hdfs:// would be. */

@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +20,7 @@ import java.util.Random;
 import org.apache.hadoop.hive.ql.processors.CommandProcessorException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,9 +41,9 @@ import tsad.registry.tracking.TrackedTraining;
 /**
  * Real SQL on a real Hive 4 engine in this JVM (Derby metastore, local MapReduce), with the functions
  * registered from the shaded jar, a model in a real MLflow registry, and scores checked against the path
- * {@code tsad score} takes (core CSV reader, window builder, ModelBundle.newScorer) on the same slices.
+ * {@code tsad score} takes (core CSV reader, window builder, ModelBundle.newScorer) on the same slices. Only the
+ * registry test needs the MLflow server (tagged mlflow); the others run without Python.
  */
-@ExtendWith(MlflowServer.class)
 class ScoreAnomalySqlTest {
   @TempDir static Path dir;
   static TestModels.Trained uni;
@@ -129,6 +133,8 @@ class ScoreAnomalySqlTest {
   }
 
   @Test
+  @Tag("mlflow")   // the only test here that needs the server: it starts for this one alone
+  @ExtendWith(MlflowServer.class)
   void registeredModelByAliasFromMlflow() throws Exception {
     Inputs.Loaded train = Inputs.read(List.of(uni.data().resolve("train.csv")), CsvOptions.defaults(), uni.spec(),
         new DataReport());
@@ -197,8 +203,40 @@ class ScoreAnomalySqlTest {
   }
 
   @Test
-  void strictOptionFailsTheQueryOnABadRow() {
-    assertThrows(CommandProcessorException.class, () -> hive.sql("SELECT r.slice_id, score_anomaly('"
-        + uni.bundle() + "', r.series, map('strict', 'true')) FROM " + GROUPED));
+  void strictOptionFailsTheQueryOnABadRow() throws Exception {
+    String query = "SELECT r.slice_id, score_anomaly('" + uni.bundle() + "', r.series, map('strict', 'STRICT')) "
+        + "FROM " + GROUPED;
+    // The same statement, lenient, compiles and runs (the bad slices score NULL): only the option differs below, so
+    // a syntax or type error cannot pass for the strict failure.
+    Map<String, String[]> lenient = byId(hive.sql(query.replace("STRICT", "false")));
+    assertEquals(reference.size() + 2, lenient.size());
+    assertEquals("NULL", lenient.get("bad-nan")[1]);
+    // Hive reports a failed task as "return code 2 from MapRedTask"; the function's own error is in the task's log,
+    // which local MapReduce writes to this JVM's stderr.
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    PrintStream stderr = System.err;
+    CommandProcessorException e;
+    System.setErr(new PrintStream(new OutputStream() {
+      @Override
+      public void write(int b) {
+        stderr.write(b);
+        log.write(b);
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) {
+        stderr.write(b, off, len);
+        log.write(b, off, len);
+      }
+    }, true, StandardCharsets.UTF_8));
+    try {
+      e = assertThrows(CommandProcessorException.class, () -> hive.sql(query.replace("STRICT", "true")));
+    } finally {
+      System.setErr(stderr);
+    }
+    assertTrue(e.getMessage().contains("FAILED: Execution Error"), "fails when run, not when compiled: " + e);
+    String task = log.toString(StandardCharsets.UTF_8);
+    assertTrue(task.contains("HiveException: score_anomaly: bad row (") && task.contains(" [strict]"),
+        "the task failed with the function's strict error: " + e);
   }
 }

@@ -101,7 +101,9 @@ class ScoreAnomalyUDFTest {
     UDFArgumentException bad = assertThrows(UDFArgumentException.class,
         () -> f.initialize(new ObjectInspector[] {constant("models:/x/Prod"), Udfs.UNIVARIATE}));
     assertTrue(bad.getMessage().contains("not a version number, stage or 'latest'"), bad.getMessage());
-    assertThrows(UDFArgumentException.class, () -> f.initialize(new ObjectInspector[] {constant("m")}));
+    UDFArgumentException one = assertThrows(UDFArgumentException.class,
+        () -> f.initialize(new ObjectInspector[] {constant("m")}));
+    assertTrue(one.getMessage().contains("takes 2 or 3 arguments, got 1"), one.getMessage());
   }
 
   @Test
@@ -113,9 +115,15 @@ class ScoreAnomalyUDFTest {
     UDFArgumentException unknown = assertThrows(UDFArgumentException.class,
         () -> udf(uni, Udfs.UNIVARIATE, options("stirct", "true")));
     assertTrue(unknown.getMessage().contains("unknown option 'stirct'"), unknown.getMessage());
-    assertThrows(UDFArgumentException.class, () -> udf(uni, Udfs.UNIVARIATE, options("strict", "yes")));
-    assertThrows(UDFArgumentException.class, () -> udf(uni, Udfs.UNIVARIATE, options("length_policy", "cut")));
-    assertThrows(UDFArgumentException.class, () -> udf(uni, Udfs.UNIVARIATE, options("ttl_seconds", "-1")));
+    Map<String, String> bad = Map.of("strict", "option strict must be true or false, got 'yes'",
+        "length_policy", "option length_policy must be reject, truncate or pad, got 'cut'",
+        "ttl_seconds", "option ttl_seconds must be an integer >= 0, got '-1'");
+    Map<String, String> values = Map.of("strict", "yes", "length_policy", "cut", "ttl_seconds", "-1");
+    for (Map.Entry<String, String> b : bad.entrySet()) {
+      UDFArgumentException v = assertThrows(UDFArgumentException.class,
+          () -> udf(uni, Udfs.UNIVARIATE, options(b.getKey(), values.get(b.getKey()))));
+      assertTrue(v.getMessage().contains(b.getValue()), v.getMessage());
+    }
   }
 
   @Test
@@ -177,8 +185,14 @@ class ScoreAnomalyUDFTest {
     nan.set(3, Double.NaN);
     HiveException e = assertThrows(HiveException.class, () -> call(f, "", nan));
     assertTrue(e.getMessage().contains("bad row (non_finite): step 3 is not finite [strict]"), e.getMessage());
-    assertThrows(HiveException.class, () -> call(f, "", (Object) null));
-    assertThrows(HiveException.class, () -> call(f, "", nan.subList(0, 10)));
+    HiveException none = assertThrows(HiveException.class, () -> call(f, "", (Object) null));
+    assertTrue(none.getMessage().contains("score_anomaly: bad row (null_series)")
+        && none.getMessage().endsWith("[strict]"), none.getMessage());
+    // Ten finite steps: too short for T=32 (the first ten of `nan` would fail on its NaN at step 3 instead).
+    List<Double> ten = Udfs.univariate(uni.testSeries().get(0)).subList(0, 10);
+    HiveException shortRow = assertThrows(HiveException.class, () -> call(f, "", ten));
+    assertTrue(shortRow.getMessage().contains("score_anomaly: bad row (too_short)")
+        && shortRow.getMessage().endsWith("[strict]"), shortRow.getMessage());
   }
 
   @Test

@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,6 +28,7 @@ import tsad.registry.ModelVersionInfo;
  * champion, a day like the training data only scores, a drifted day retrains and promotes, and a worse
  * candidate is registered but stopped by the gate. Real local MapReduce, libtorch and MLflow throughout.
  */
+@Tag("mlflow")
 @ExtendWith(MlflowServer.class)
 class OozieWorkflowRunTest {
   static final String MODEL = "oozie-model";

@@ -8,18 +8,42 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * JUnit 5 extension: a real MLflow server for the tests, started once per test JVM through
  * scripts/mlflow-server.sh on a free port with its data in a temp dir, stopped when the JVM's tests end.
  * If it cannot start, the tests fail with the script's own explanation; they never skip.
+ *
+ * <p>The server needs Python (the script installs MLflow into .work/venv-mlflow), so every test that starts it
+ * is tagged {@code @Tag("mlflow")}, and {@code -DexcludedGroups=mlflow} runs the rest without Python. The
+ * extension refuses to start the server for a test without the tag. On a class
+ * ({@code @ExtendWith(MlflowServer.class)} next to {@code @Tag("mlflow")}) it starts before the class's
+ * {@code @BeforeAll} methods; on a single test method of a class whose other tests need no server, it starts
+ * before that method only.
  */
-public final class MlflowServer implements BeforeAllCallback {
+public final class MlflowServer implements BeforeAllCallback, BeforeEachCallback {
+  /** The JUnit tag of every test that starts the server. */
+  public static final String TAG = "mlflow";
   private static Instance instance;
 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
+    start(context);
+  }
+
+  @Override
+  public void beforeEach(ExtensionContext context) throws Exception {
+    start(context);
+  }
+
+  private static void start(ExtensionContext context) throws Exception {
+    if (!context.getTags().contains(TAG)) {
+      throw new IllegalStateException(context.getDisplayName() + " starts the MLflow server (Python, through "
+          + "scripts/mlflow-server.sh) but is not tagged @Tag(\"" + TAG + "\"): tag it, so that a run with "
+          + "-DexcludedGroups=" + TAG + " leaves it out");
+    }
     synchronized (MlflowServer.class) {
       if (instance == null) {
         Instance s = new Instance();
@@ -30,10 +54,11 @@ public final class MlflowServer implements BeforeAllCallback {
     }
   }
 
-  /** The running server; the test class must carry {@code @ExtendWith(MlflowServer.class)}. */
+  /** The running server; the test (class or method) must carry {@code @ExtendWith(MlflowServer.class)}. */
   public static Instance get() {
     if (instance == null) {
-      throw new IllegalStateException("annotate the test class with @ExtendWith(MlflowServer.class)");
+      throw new IllegalStateException("annotate the test class or method with @ExtendWith(MlflowServer.class) and "
+          + "@Tag(\"" + TAG + "\")");
     }
     return instance;
   }

@@ -28,6 +28,7 @@ class MlflowSettingsTest {
   void missingOrOddUrisFailClearly() {
     assertTrue(assertThrows(DataException.class, () -> MlflowSettings.fromEnv(null, Map.of())).getMessage()
         .contains("MLFLOW_TRACKING_URI"));
-    assertThrows(DataException.class, () -> MlflowSettings.fromEnv("ftp://x", Map.of()));
+    assertTrue(assertThrows(DataException.class, () -> MlflowSettings.fromEnv("ftp://x", Map.of())).getMessage()
+        .contains("MLflow tracking URI must be http:// or https://, got ftp://x"));
   }
 }

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,6 +39,7 @@ import tsad.registry.tracking.TrackedTraining;
 import tsad.proto.WindowMode;
 
 /** Tracking, registry, URIs, cache and incremental training against a real MLflow server. */
+@Tag("mlflow")
 @ExtendWith(MlflowServer.class)
 class RegistryTest {
   @TempDir static Path dir;
@@ -152,8 +154,11 @@ class RegistryTest {
       assertTrue(e.getMessage().contains("'no-such-model' not found") && e.getMessage().contains("resolve-me"),
           e.getMessage());
     }
-    assertThrows(DataException.class, () -> ModelUri.parse("models:/x/notastage"));
-    assertThrows(DataException.class, () -> ModelUri.parse("models:/x@"));
+    DataException stage = assertThrows(DataException.class, () -> ModelUri.parse("models:/x/notastage"));
+    assertTrue(stage.getMessage().contains("'notastage' is not a version number, stage or 'latest'"),
+        stage.getMessage());
+    DataException alias = assertThrows(DataException.class, () -> ModelUri.parse("models:/x@"));
+    assertTrue(alias.getMessage().contains("model URI models:/x@ has an empty alias"), alias.getMessage());
   }
 
   @Test

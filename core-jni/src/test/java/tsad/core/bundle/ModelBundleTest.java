@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static tsad.core.Expect.assertThrowsWith;
 
 import com.google.protobuf.ByteString;
 import java.io.IOException;
@@ -149,7 +150,7 @@ class ModelBundleTest {
 
     Path garbage = copyBundle("garbage");
     Files.writeString(garbage.resolve("manifest.pb"), "not protobuf at all \u0000\u0001\u00ff");
-    assertThrows(BundleException.class, () -> ModelBundle.load(garbage));
+    assertThrowsWith(BundleException.class, "manifest.pb is corrupt", () -> ModelBundle.load(garbage));
   }
 
   private static Path copyBundle(String name) throws IOException {

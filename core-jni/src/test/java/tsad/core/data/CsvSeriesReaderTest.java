@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static tsad.core.Expect.assertThrowsWith;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -157,7 +158,7 @@ class CsvSeriesReaderTest {
     List<Series> s = new CsvSeriesReader(CsvOptions.defaults()).read(List.of(d), r);
     assertEquals(2, s.get(0).length());
     Files.writeString(d.resolve("p3.csv"), "slice_id,time,other\na,3,3\n");
-    assertThrows(DataException.class, () -> new CsvSeriesReader(CsvOptions.defaults()).read(List.of(d),
-        new DataReport()));
+    assertThrowsWith(DataException.class, "p3.csv: feature columns [other] differ from [value] in the first file",
+        () -> new CsvSeriesReader(CsvOptions.defaults()).read(List.of(d), new DataReport()));
   }
 }

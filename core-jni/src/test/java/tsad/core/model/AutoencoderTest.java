@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static tsad.core.Expect.assertThrowsWith;
 
 import java.util.List;
 import org.bytedeco.javacpp.PointerScope;
@@ -58,7 +59,8 @@ class AutoencoderTest {
     DataException e = assertThrows(DataException.class, () -> ModelSpecs.withDefaults(ModelSpec.newBuilder()
         .setArch(Architecture.CNN).setWindowLength(30).setFeatures(1).build()));
     assertTrue(e.getMessage().contains("divisible by 4"), e.getMessage());
-    assertThrows(DataException.class, () -> ModelSpecs.parseArch("transformer"));
+    assertThrowsWith(DataException.class, "unknown architecture 'transformer'",
+        () -> ModelSpecs.parseArch("transformer"));
   }
 
   @Test

@@ -3,7 +3,11 @@ package tsad.core.model;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
 import tsad.core.window.Window;
+import tsad.proto.Architecture;
+import tsad.proto.ModelSpec;
 import tsad.proto.TrainConfig;
 
 /** Small deterministic data and configs for libtorch tests. */
@@ -32,5 +36,19 @@ public final class Fixtures {
     return TrainConfig.newBuilder().setMaxEpochs(epochs).setBatchSize(32).setLearningRate(1e-3).setPatience(0)
         .setValidationFraction(0.2).setGradClip(5).setSeed(7).setThreads(1).setDevice("cpu")
         .setThresholdMethod("p99").build();
+  }
+
+  /**
+   * A model whose reconstruction of every window is all zeros in scaled units (the scaler's centres in raw units),
+   * so errors can be worked out by hand: a window's squared error at a value is that value scaled, squared.
+   */
+  public static Autoencoder zeros(int t, int f) {
+    return new Autoencoder(ModelSpec.newBuilder().setArch(Architecture.DENSE).setWindowLength(t).setFeatures(f)
+        .build()) {
+      @Override
+      public Tensor forward(Tensor x) {
+        return torch.zeros_like(x);
+      }
+    };
   }
 }

@@ -1,7 +1,7 @@
 package tsad.core.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import static tsad.core.Expect.assertThrowsWith;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -76,10 +76,12 @@ class InputBufferTest {
       float[] one = {0f, 0f};
       Tensor c = Tensors.of(one, 2);
       InputBuffer buffer = new InputBuffer(8, 16, 2, c, c, one, one);
-      assertThrows(IllegalArgumentException.class, () -> buffer.fill(w, 0, 9));
-      assertThrows(IllegalArgumentException.class, () -> new InputBuffer(8, 16, 3, c, c, one, one));
+      assertThrowsWith(IllegalArgumentException.class, "9 windows do not fit an input buffer of 8",
+          () -> buffer.fill(w, 0, 9));
+      assertThrowsWith(IllegalArgumentException.class, "the scaler has 2 features, the windows 3",
+          () -> new InputBuffer(8, 16, 3, c, c, one, one));
       InputBuffer other = new InputBuffer(8, 12, 2, c, c, one, one);
-      assertThrows(IllegalArgumentException.class, () -> other.fill(w, 0, 8));
+      assertThrowsWith(IllegalArgumentException.class, "is 16x2, the batch is 12x2", () -> other.fill(w, 0, 8));
     }
   }
 }

@@ -3,6 +3,7 @@ package tsad.core.score;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static tsad.core.Expect.assertThrowsWith;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -64,6 +65,6 @@ class DriftTest {
         () -> Drift.compare(ScoreDistribution.getDefaultInstance(), new double[] {1}, 10));
     assertTrue(none.getMessage().contains("no score histogram"), none.getMessage());
     ScoreDistribution ref = Distributions.of(new double[] {1, 2, 3});
-    assertThrows(DataException.class, () -> Drift.compare(ref, new double[0], 10));
+    assertThrowsWith(DataException.class, "no scores to compare", () -> Drift.compare(ref, new double[0], 10));
   }
 }

@@ -1,8 +1,8 @@
 package tsad.core.threshold;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static tsad.core.Expect.assertThrowsWith;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -50,8 +50,10 @@ class GeneralizedParetoTest {
         assertEquals(p, g.cdf(g.quantile(p)), 1e-12, g + " at " + p);
       }
     }
-    assertThrows(IllegalArgumentException.class, () -> heavy.quantile(1.5));
-    assertThrows(IllegalArgumentException.class, () -> heavy.quantile(Double.NaN));
+    assertThrowsWith(IllegalArgumentException.class, "probability must be in [0, 1], got 1.5",
+        () -> heavy.quantile(1.5));
+    assertThrowsWith(IllegalArgumentException.class, "probability must be in [0, 1], got NaN",
+        () -> heavy.quantile(Double.NaN));
   }
 
   @Test
@@ -141,14 +143,21 @@ class GeneralizedParetoTest {
 
   @Test
   void fitAndConstructorRefuseBadInput() {
-    assertThrows(IllegalArgumentException.class, () -> GeneralizedPareto.fit(new double[] {1}));
-    assertThrows(IllegalArgumentException.class, () -> GeneralizedPareto.fit(new double[] {1, 0}));
-    assertThrows(IllegalArgumentException.class, () -> GeneralizedPareto.fit(new double[] {1, -2}));
-    assertThrows(IllegalArgumentException.class, () -> GeneralizedPareto.fit(new double[] {1, Double.NaN}));
-    assertThrows(IllegalArgumentException.class,
+    assertThrowsWith(IllegalArgumentException.class, "GPD fit needs at least 2 excesses, got 1",
+        () -> GeneralizedPareto.fit(new double[] {1}));
+    String excesses = "GPD excesses must be positive and finite, got ";
+    assertThrowsWith(IllegalArgumentException.class, excesses + "0.0",
+        () -> GeneralizedPareto.fit(new double[] {1, 0}));
+    assertThrowsWith(IllegalArgumentException.class, excesses + "-2.0",
+        () -> GeneralizedPareto.fit(new double[] {1, -2}));
+    assertThrowsWith(IllegalArgumentException.class, excesses + "NaN",
+        () -> GeneralizedPareto.fit(new double[] {1, Double.NaN}));
+    assertThrowsWith(IllegalArgumentException.class, excesses + "Infinity",
         () -> GeneralizedPareto.fit(new double[] {1, Double.POSITIVE_INFINITY}));
-    assertThrows(IllegalArgumentException.class, () -> new GeneralizedPareto(0, 0.1));
-    assertThrows(IllegalArgumentException.class, () -> new GeneralizedPareto(1, Double.NaN));
+    assertThrowsWith(IllegalArgumentException.class, "GPD needs finite sigma > 0 and finite xi, got sigma=0.0, xi=0.1",
+        () -> new GeneralizedPareto(0, 0.1));
+    assertThrowsWith(IllegalArgumentException.class, "GPD needs finite sigma > 0 and finite xi, got sigma=1.0, xi=NaN",
+        () -> new GeneralizedPareto(1, Double.NaN));
     // Equal excesses: no stationary point; the most likely xi >= -1 fit is uniform up to their common value.
     assertEquals(new GeneralizedPareto(2, -1), GeneralizedPareto.fit(new double[] {2, 2, 2}));
   }

@@ -2,8 +2,8 @@ package tsad.core.threshold;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static tsad.core.Expect.assertThrowsWith;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -51,10 +51,13 @@ class StatsTest {
 
   @Test
   void percentileRefusesBadInput() {
-    assertThrows(IllegalArgumentException.class, () -> Stats.percentile(new double[0], 50));
-    assertThrows(IllegalArgumentException.class, () -> Stats.percentile(new double[] {1}, -0.1));
-    assertThrows(IllegalArgumentException.class, () -> Stats.percentile(new double[] {1}, 100.1));
-    assertThrows(IllegalArgumentException.class, () -> Stats.percentile(new double[] {1}, Double.NaN));
+    assertThrowsWith(IllegalArgumentException.class, "percentile of an empty sample",
+        () -> Stats.percentile(new double[0], 50));
+    String range = "percentile must be in [0, 100], got ";
+    assertThrowsWith(IllegalArgumentException.class, range + "-0.1", () -> Stats.percentile(new double[] {1}, -0.1));
+    assertThrowsWith(IllegalArgumentException.class, range + "100.1", () -> Stats.percentile(new double[] {1}, 100.1));
+    assertThrowsWith(IllegalArgumentException.class, range + "NaN",
+        () -> Stats.percentile(new double[] {1}, Double.NaN));
   }
 
   @Test
@@ -63,8 +66,10 @@ class StatsTest {
     assertArrayEquals(new double[] {15, 29, 35, 46, 50}, Stats.quantiles(v, 0, 40, 50, 90, 100), 1e-12);
     assertArrayEquals(new double[] {50, 15, 40, 20, 35}, v, "the caller's array is untouched");
     assertEquals(0, Stats.quantiles(v).length);
-    assertThrows(IllegalArgumentException.class, () -> Stats.quantiles(new double[] {1, Double.NaN}, 50));
-    assertThrows(IllegalArgumentException.class, () -> Stats.quantiles(new double[0], 50));
+    assertThrowsWith(IllegalArgumentException.class, "percentiles of a sample holding NaN",
+        () -> Stats.quantiles(new double[] {1, Double.NaN}, 50));
+    assertThrowsWith(IllegalArgumentException.class, "percentile of an empty sample",
+        () -> Stats.quantiles(new double[0], 50));
   }
 
   @Test
@@ -104,8 +109,9 @@ class StatsTest {
 
   @Test
   void meanAndStdRefuseTooSmallSamples() {
-    assertThrows(IllegalArgumentException.class, () -> Stats.mean(new double[0]));
-    assertThrows(IllegalArgumentException.class, () -> Stats.std(new double[] {1}));
-    assertThrows(IllegalArgumentException.class, () -> Stats.std(new double[0]));
+    assertThrowsWith(IllegalArgumentException.class, "mean of an empty sample", () -> Stats.mean(new double[0]));
+    String std = "sample standard deviation needs at least 2 values, got ";
+    assertThrowsWith(IllegalArgumentException.class, std + "1", () -> Stats.std(new double[] {1}));
+    assertThrowsWith(IllegalArgumentException.class, std + "0", () -> Stats.std(new double[0]));
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static tsad.core.Expect.assertThrowsWith;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -56,7 +57,8 @@ class ThresholdMethodTest {
     assertEquals(t.params().get("mean") + 3 * t.params().get("std"), t.value(), 1e-12);
     // {1, 2, 3}: mean 2, sample sd 1.
     assertEquals(4.5, ThresholdMethod.parse("mean+2.5sd").fit(new double[] {3, 1, 2}).value(), 1e-15);
-    assertThrows(IllegalArgumentException.class, () -> ThresholdMethod.parse("mean+3sd").fit(new double[] {1}));
+    assertThrowsWith(IllegalArgumentException.class, "needs at least 2 scores for a standard deviation, got 1",
+        () -> ThresholdMethod.parse("mean+3sd").fit(new double[] {1}));
   }
 
   @Test
@@ -137,7 +139,9 @@ class ThresholdMethodTest {
         + "data, a lower init quantile, or a percentile threshold", few.getMessage());
     double[] flat = new double[5000];
     Arrays.fill(flat, 0.25);
-    assertThrows(IllegalArgumentException.class, () -> ThresholdMethod.parse("pot:1e-3").fit(flat));
+    assertThrowsWith(IllegalArgumentException.class,
+        "POT needs at least 10 scores above the initial threshold (got 0 of 5000)",
+        () -> ThresholdMethod.parse("pot:1e-3").fit(flat));
     // 40 of 2000 scores above the 0.98 quantile: any risk >= 40 / 2000 = 0.02 is not in the fitted tail.
     for (String spec : List.of("pot:0.5", "pot:0.02")) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -171,7 +175,7 @@ class ThresholdMethodTest {
       assertTrue(e.getMessage().contains("'" + bad + "'") && e.getMessage().contains("accepted forms")
           && e.getMessage().contains("mean+Ksd") && e.getMessage().contains("pot:RISK"), e.getMessage());
     }
-    assertThrows(IllegalArgumentException.class, () -> ThresholdMethod.parse(null));
+    assertThrowsWith(IllegalArgumentException.class, "bad threshold method 'null'", () -> ThresholdMethod.parse(null));
   }
 
   @Test
@@ -204,7 +208,9 @@ class ThresholdMethodTest {
     assertThrows(UnsupportedOperationException.class, () -> t.params().put("c", 4.0));
     assertFalse(t.isAnomaly(3), "a score equal to the threshold is normal");
     assertTrue(t.isAnomaly(Math.nextUp(3.0)));
-    assertThrows(IllegalArgumentException.class, () -> new FittedThreshold(Double.NaN, "p99", 10, Map.of()));
-    assertThrows(IllegalArgumentException.class, () -> new FittedThreshold(1, "p99", 0, Map.of()));
+    assertThrowsWith(IllegalArgumentException.class, "threshold value is NaN for method p99",
+        () -> new FittedThreshold(Double.NaN, "p99", 10, Map.of()));
+    assertThrowsWith(IllegalArgumentException.class, "threshold sample size must be positive, got 0",
+        () -> new FittedThreshold(1, "p99", 0, Map.of()));
   }
 }

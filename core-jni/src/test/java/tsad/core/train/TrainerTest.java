@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static tsad.core.Expect.assertThrowsWith;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -88,7 +89,8 @@ class TrainerTest {
   void resumeRefusesOtherDataOrAMissingCheckpoint() {
     List<Window> data = Fixtures.sines(60, 32, 1, 9);
     Path cp = dir.resolve("cp");
-    assertThrows(TrainingException.class, () -> trainAndScore(Fixtures.quick(2), cp, true, data));
+    assertThrowsWith(TrainingException.class, "--resume: no checkpoint found in " + cp,
+        () -> trainAndScore(Fixtures.quick(2), cp, true, data));
     trainAndScore(Fixtures.quick(2), cp, false, data);
     TrainingException e = assertThrows(TrainingException.class,
         () -> trainAndScore(Fixtures.quick(4), cp, true, Fixtures.sines(60, 32, 1, 10)));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static tsad.core.Expect.assertThrowsWith;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -184,8 +185,10 @@ class WindowBuilderTest {
 
   @Test
   void badSpecsFailEarly() {
-    assertThrows(DataException.class, () -> new WindowSpec(WindowMode.WINDOW, 1, 1, LengthPolicy.REJECT));
-    assertThrows(DataException.class, () -> new WindowSpec(WindowMode.WINDOW, 8, 0, LengthPolicy.REJECT));
+    assertThrowsWith(DataException.class, "window length must be at least 2, got 1",
+        () -> new WindowSpec(WindowMode.WINDOW, 1, 1, LengthPolicy.REJECT));
+    assertThrowsWith(DataException.class, "stride must be at least 1, got 0",
+        () -> new WindowSpec(WindowMode.WINDOW, 8, 0, LengthPolicy.REJECT));
   }
 
   @Test
