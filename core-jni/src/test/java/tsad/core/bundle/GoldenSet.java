@@ -52,13 +52,11 @@ final class GoldenSet {
     return data;
   }
 
-  /**
-   * Scores the windows with the bundle's own scorer in batches of {@code batch}. The one place a scorer is made:
-   * when Scorer becomes AutoCloseable, this is the try-with-resources to add.
-   */
+  /** Scores the windows with the bundle's own scorer in batches of {@code batch}. */
   static List<ScoreResult> score(ModelBundle bundle, Inputs.Loaded data, int batch) {
-    Scorer scorer = bundle.newScorer();
-    return scorer.score(data.windows(), batch, false);
+    try (Scorer scorer = bundle.newScorer()) {
+      return scorer.score(data.windows(), batch, false);
+    }
   }
 
   static Expected readExpected(Path file) throws IOException {
