@@ -26,18 +26,35 @@ import tsad.core.data.CsvRowParser;
 import tsad.core.data.DataException;
 import tsad.core.score.Evaluation;
 
-/** {@code tsad evaluate}: compares `tsad score` output with labels (AUC-ROC, recall, false alarms, per kind). */
+/**
+ * {@code tsad evaluate}: compares {@code tsad score} output with labels: per slice (AUC-ROC, recall, false alarms,
+ * per kind), or per row against labelled ranges or row labels ({@link RowEvaluation}).
+ */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Compare scores (tsad score JSON lines) with labels (slice_id,is_anomaly[,kind]); slices are "
-        + "anomalous when any of their windows is.")
+    description = {"Compare scores (tsad score JSON lines) with labels.",
+        "--labels slice_id,is_anomaly[,kind]: per slice (anomalous when any of its windows is).",
+        "--ranges slice_id,start,end (both ends inclusive) or --points slice_id,time,label (or time,label): per row, "
+            + "for scores made with 'tsad score --per row': AUC-ROC, AUC-PR, best F1 and its threshold, and F1, "
+            + "false-alarm and missed-alarm rates at the model's threshold, per series and pooled."})
 public final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--scores", required = true, paramLabel = "JSONL|DIR",
       description = "Output of tsad score, or the output directory of tsad score --mapreduce (its part-* files, "
           + "compressed or not); a local path or a Hadoop URI (hdfs://...).")
   String scores;
 
-  @Option(names = "--labels", required = true, paramLabel = "CSV", description = "slice_id,is_anomaly[,kind] with a header.")
+  @Option(names = "--labels", paramLabel = "CSV", description = "slice_id,is_anomaly[,kind] with a header.")
   Path labels;
+
+  @Option(names = "--ranges", paramLabel = "CSV",
+      description = "Labelled anomaly ranges: slice_id,start,end with a header, both ends inclusive.")
+  Path ranges;
+
+  @Option(names = "--points", paramLabel = "CSV",
+      description = "A label per row: slice_id,time,label (or time,label for one series) with a header.")
+  Path points;
+
+  @Option(names = "--output", paramLabel = "JSON", description = "Per-row evaluation: also write the figures as JSON.")
+  Path output;
 
   @Option(names = "--top", defaultValue = "10", description = "Show the N highest-scoring slices. Default: ${DEFAULT-VALUE}.")
   int top;
@@ -48,20 +65,30 @@ public final class EvaluateCommand implements Callable<Integer> {
   /** Per slice: the highest window score and whether any window was flagged. */
   private record SliceScore(double score, double threshold, boolean flagged) {}
 
+  /** Takes one line of a scores file. */
+  @FunctionalInterface
+  private interface LineSink {
+    void line(String file, long number, String line);
+  }
+
   @Override
   public Integer call() throws IOException {
-    Map<String, SliceScore> bySlice = new LinkedHashMap<>();
-    Configuration conf = new Configuration();
-    org.apache.hadoop.fs.Path where = new org.apache.hadoop.fs.Path(scores);
-    FileSystem fs = where.getFileSystem(conf);
-    CompressionCodecFactory codecs = new CompressionCodecFactory(conf);
-    for (org.apache.hadoop.fs.Path file : scoreFiles(fs, where)) {
-      // Part files written with output compression on (a common cluster setting) are read through their codec.
-      CompressionCodec codec = codecs.getCodec(file);
-      try (InputStream raw = fs.open(file); InputStream in = codec == null ? raw : codec.createInputStream(raw)) {
-        readScores(file.toString(), in, bySlice);
-      }
+    int given = (labels != null ? 1 : 0) + (ranges != null ? 1 : 0) + (points != null ? 1 : 0);
+    if (given != 1) {
+      throw new DataException("give exactly one of --labels (per slice), --ranges or --points (per row)");
     }
+    if (labels == null) {
+      RowEvaluation rows = new RowEvaluation();
+      readLines(rows::add);
+      if (ranges != null) {
+        rows.evaluateRanges(ranges, output);
+      } else {
+        rows.evaluatePoints(points, output);
+      }
+      return 0;
+    }
+    Map<String, SliceScore> bySlice = new LinkedHashMap<>();
+    readLines((file, n, line) -> readScore(file, n, line, bySlice));
     Map<String, String[]> truth = new LinkedHashMap<>();
     List<String> lines = Files.readAllLines(labels, StandardCharsets.UTF_8);
     for (int i = 1; i < lines.size(); i++) {
@@ -139,22 +166,35 @@ public final class EvaluateCommand implements Callable<Integer> {
     return parts;
   }
 
-  /** Reads one file of score lines into per-slice scores (a slice's highest window score, flagged if any is). */
-  private static void readScores(String file, InputStream in, Map<String, SliceScore> bySlice) throws IOException {
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-      String line;
-      int n = 0;
-      while ((line = r.readLine()) != null) {
-        n++;
-        Matcher m = FIELD.matcher(line);
-        if (!m.find()) {
-          throw new DataException(file + ":" + n + ": not a tsad score line");
+  /** Every line of the scores file(s), local or on a Hadoop file system, compressed or not. */
+  private void readLines(LineSink sink) throws IOException {
+    Configuration conf = new Configuration();
+    org.apache.hadoop.fs.Path where = new org.apache.hadoop.fs.Path(scores);
+    FileSystem fs = where.getFileSystem(conf);
+    CompressionCodecFactory codecs = new CompressionCodecFactory(conf);
+    for (org.apache.hadoop.fs.Path file : scoreFiles(fs, where)) {
+      // Part files written with output compression on (a common cluster setting) are read through their codec.
+      CompressionCodec codec = codecs.getCodec(file);
+      try (InputStream raw = fs.open(file); InputStream in = codec == null ? raw : codec.createInputStream(raw);
+           BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+        String line;
+        long n = 0;
+        while ((line = r.readLine()) != null) {
+          sink.line(file.toString(), ++n, line);
         }
-        SliceScore s = new SliceScore(Double.parseDouble(m.group(2)), Double.parseDouble(m.group(3)),
-            m.group(4).equals("true"));
-        bySlice.merge(m.group(1), s, (a, b) -> new SliceScore(Math.max(a.score, b.score), a.threshold,
-            a.flagged || b.flagged));
       }
     }
+  }
+
+  /** Adds one score line to the per-slice scores (a slice's highest window score, flagged if any is). */
+  private static void readScore(String file, long n, String line, Map<String, SliceScore> bySlice) {
+    Matcher m = FIELD.matcher(line);
+    if (!m.find()) {
+      throw new DataException(file + ":" + n + ": not a tsad score line");
+    }
+    SliceScore s = new SliceScore(Double.parseDouble(m.group(2)), Double.parseDouble(m.group(3)),
+        m.group(4).equals("true"));
+    bySlice.merge(m.group(1), s, (a, b) -> new SliceScore(Math.max(a.score, b.score), a.threshold,
+        a.flagged || b.flagged));
   }
 }

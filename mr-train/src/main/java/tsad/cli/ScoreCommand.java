@@ -16,7 +16,9 @@ import tsad.core.bundle.ModelBundle;
 import tsad.core.data.DataException;
 import tsad.core.model.TorchRuntime;
 import tsad.core.score.ScoreLines;
+import tsad.core.data.Series;
 import tsad.core.score.ScoringSession;
+import tsad.core.window.Inputs;
 import tsad.core.window.Window;
 import tsad.proto.WindowMode;
 import tsad.mr.ScoreJob;
@@ -55,9 +57,10 @@ public final class ScoreCommand implements Callable<Integer> {
   @Option(names = "--format", defaultValue = "jsonl", description = "jsonl or tsv. Default: ${DEFAULT-VALUE}.")
   String format;
 
-  @Option(names = "--per", defaultValue = "slice", converter = PerConverter.class, paramLabel = "slice|window",
-      description = "A line per slice (highest window score, anomalous if any window is; as score_anomaly() in SQL) "
-          + "or per window. Slice-mode models have one window per slice. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--per", defaultValue = "slice", converter = PerConverter.class, paramLabel = "slice|window|row",
+      description = "A line per slice (highest window score, anomalous if any window is; as score_anomaly() in SQL), "
+          + "per window, or per row (its time and the mean score of the windows covering it, anomalous when that is "
+          + "over the threshold). Slice-mode models have one window per slice. Default: ${DEFAULT-VALUE}.")
   ScoreLines.Per per;
 
   @Option(names = "--detail", description = "Add per-step errors (step_errors) and per-feature error shares (feature_share).")
@@ -106,7 +109,12 @@ public final class ScoreCommand implements Callable<Integer> {
     if (detail && per == ScoreLines.Per.SLICE && bundle.dataSpec().getMode() == WindowMode.WINDOW) {
       throw new DataException("--detail gives per-window errors; add --per window (this model scores windows)");
     }
-    List<Window> windows = ModelData.csv(bundle, input.stream().map(Path::of).toList(), csv).windows();
+    if (detail && per == ScoreLines.Per.ROW) {
+      throw new DataException("--detail gives per-window errors; use --per window with it");
+    }
+    Inputs.Loaded data = ModelData.csv(bundle, input.stream().map(Path::of).toList(), csv);
+    List<Window> windows = data.windows();
+    java.util.Iterator<Series> series = data.series().iterator();
     ScoreLines counts;
     try (ScoringSession session = new ScoringSession(bundle, resolved.identity());
          Writer w = output.equals("-") ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8))
@@ -115,14 +123,20 @@ public final class ScoreCommand implements Callable<Integer> {
       if (format.equals("tsv")) {
         w.write(lines.tsvHeader());
       }
+      String slice = null;
       for (Window window : windows) {
+        if (lines.perRow() && !window.seriesId().equals(slice)) {
+          slice = window.seriesId();
+          lines.series(series.next());
+        }
         lines.add(window);
       }
       lines.finish();
       counts = lines.counts();
     }
     boolean windowMode = bundle.dataSpec().getMode() == WindowMode.WINDOW;
-    String what = counts.perSlice() ? "slices (" + counts.windows() + " windows)" : windowMode ? "windows" : "slices";
+    String what = counts.perRow() ? "rows (" + counts.slices() + " slices, " + counts.windows() + " windows)"
+        : counts.perSlice() ? "slices (" + counts.windows() + " windows)" : windowMode ? "windows" : "slices";
     LOG.info(String.format(Locale.ROOT, "scored %d %s, %d anomalous (%.2f%%) at threshold %.6g (%s) with %s; %.1f s",
         counts.lines(), what, counts.anomalous(), 100.0 * counts.anomalous() / counts.lines(),
         bundle.threshold().getValue(), bundle.threshold().getMethod(), resolved.describe(),

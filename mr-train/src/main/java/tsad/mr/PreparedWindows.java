@@ -138,6 +138,7 @@ public final class PreparedWindows {
     private final int features;
     private RejectReason sliceReason;
     private String sliceDetail;
+    private Series last;
     // Slice rejects are kept for the caller's quarantine; rows cut by truncation were quarantined by prepare.
     private final DataReport report = new DataReport((where, reason, detail, record) -> {
       if (reason != RejectReason.IN_REJECTED_SLICE && reason != RejectReason.TRUNCATED) {
@@ -150,6 +151,11 @@ public final class PreparedWindows {
     public Cutter(DataSpec spec) {
       this.builder = new WindowBuilder(Inputs.windowSpec(spec));
       this.features = spec.getFeatureColumnsCount();
+    }
+
+    /** The series of the last record {@link #windows} read. */
+    public Series series() {
+      return last;
     }
 
     /** The windows of one serialized series; a record that is unreadable or gives none is {@link Rejected}. */
@@ -165,6 +171,7 @@ public final class PreparedWindows {
             + " features, the model takes " + features + " (prepared with other columns?)");
       }
       sliceReason = null;
+      last = s;
       List<Window> w = builder.build(s, report);
       if (w.isEmpty()) {
         throw sliceReason != null ? new Rejected(sliceReason, sliceDetail)

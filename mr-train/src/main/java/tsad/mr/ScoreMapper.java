@@ -95,6 +95,9 @@ public class ScoreMapper extends Mapper<LongWritable, RecordBatch, NullWritable,
         reject(e.reason(), records.key(i), e.getMessage());
         continue;
       }
+      if (lines.perRow()) {
+        lines.series(cutter.series());
+      }
       // Window by window from the builder's view, so a slice of millions of windows is scored a call at a time
       // (its lines continue across calls) and never held as objects all at once.
       for (int k = 0; k < windows.size(); k++) {

@@ -186,6 +186,7 @@ class LocalJobRunnerTest {
         "--quiet").code());
     sameScores(window, prepared, "slice", 120, 600);
     sameScores(window, prepared, "window", 120, 600);
+    sameScores(window, prepared, "row", 120, 600);
     MainTest.Run detail = MainTest.tsad("score", "--model", window.toString(), "--input", input.toString(), "--detail");
     assertEquals(1, detail.code());
     assertTrue(detail.err().contains("--detail gives per-window errors; add --per window"), detail.err());
@@ -198,7 +199,9 @@ class LocalJobRunnerTest {
         localOut.toString(), "--threads", "1", "--per", per);
     assertEquals(0, local.code(), local.err());
     boolean perWindow = per.equals("window");
-    Map<String, double[]> expected = scores(Files.readAllLines(localOut), perWindow);
+    boolean perRow = per.equals("row");
+    Map<String, double[]> expected = perRow ? rowScores(Files.readAllLines(localOut))
+        : scores(Files.readAllLines(localOut), perWindow);
     for (String in : List.of(prepared.toString(), input.toString())) {
       Path out = dir.resolve("mr-scores-" + System.nanoTime());
       MainTest.Run mr = MainTest.tsad("score", "--mapreduce", "-D", "mapreduce.input.fileinputformat.split.maxsize=4000",
@@ -211,9 +214,9 @@ class LocalJobRunnerTest {
           lines.addAll(Files.readAllLines(f));
         }
       }
-      Map<String, double[]> got = scores(lines, perWindow);
+      Map<String, double[]> got = perRow ? rowScores(lines) : scores(lines, perWindow);
       assertEquals(expected.keySet(), got.keySet(), "every " + per + " scored once, none twice");
-      assertEquals(perWindow ? windows : slices, lines.size());
+      assertEquals(perRow ? expected.size() : perWindow ? windows : slices, lines.size());
       for (String id : expected.keySet()) {
         double e = expected.get(id)[0];
         assertEquals(e, got.get(id)[0], 1e-6 * Math.max(1, e), id + " score (batches differ: float tolerance)");
@@ -262,6 +265,20 @@ class LocalJobRunnerTest {
   }
 
   /** slice_id (or, per window, window id) -> {score, threshold} from score JSON lines. */
+  /** slice@time -> {score, threshold} from per-row score lines. */
+  static Map<String, double[]> rowScores(List<String> lines) {
+    Map<String, double[]> m = new TreeMap<>();
+    java.util.regex.Pattern p = java.util.regex.Pattern.compile(
+        "\"slice_id\":\"([^\"]+)\",\"time\":\"([^\"]+)\",\"score\":([^,]+),\"threshold\":([^,]+),");
+    for (String l : lines) {
+      java.util.regex.Matcher x = p.matcher(l);
+      assertTrue(x.find(), l);
+      assertTrue(m.put(x.group(1) + "@" + x.group(2), new double[] {Double.parseDouble(x.group(3)),
+          Double.parseDouble(x.group(4))}) == null, "duplicate row " + x.group(1) + "@" + x.group(2));
+    }
+    return m;
+  }
+
   static Map<String, double[]> scores(List<String> lines, boolean perWindow) {
     return scores(lines, perWindow ? "\"window\":\"([^\"]+)\",\"start\":\"[^\"]+\",\"score\":([^,]+),\"threshold\":([^,]+),"
         : "\"slice_id\":\"([^\"]+)\",\"score\":([^,]+),\"threshold\":([^,]+),");
@@ -330,7 +347,7 @@ class LocalJobRunnerTest {
     MainTest.Run per = MainTest.tsad("score", "--mapreduce", "--model", model.toString(), "--input", old.toString(),
         "--output", dir.resolve("s-old2").toString(), "--per", "hour");
     assertEquals(2, per.code(), per.err());
-    assertTrue(per.err().contains("unknown --per 'hour'; use slice or window"), per.err());
+    assertTrue(per.err().contains("unknown --per 'hour'; use slice, window or row"), per.err());
     // A task that fails: the local job runner gives the job's reason as "NA"; the error names the task's own.
     MainTest.Run failing = MainTest.tsad("score", "--mapreduce", "-D", JobKeys.FAIL_FIRST_ATTEMPT + "=true",
         "--model", model.toString(), "--input", input.toString(), "--output", dir.resolve("s-failing").toString());

@@ -217,6 +217,11 @@ class ScoreMrUnitTest {
           assertTrue(lines.get(i).contains("\"window\":\"" + expected.get(i).id() + "\",")
               && lines.get(i).contains("\"score\":" + expected.get(i).score() + ","), lines.get(i));
         }
+      } else if (per == ScoreLines.Per.ROW) {
+        assertEquals(1003, lines.size(), "a line per row of the slice, after its last call");
+        // Row 0 is covered by the first window alone, the last row by the window aligned to the end alone.
+        assertTrue(lines.get(0).contains("\"score\":" + expected.get(0).score() + ","), lines.get(0));
+        assertTrue(lines.get(1002).contains("\"score\":" + expected.get(247).score() + ","), lines.get(1002));
       } else {
         SliceScore e = SliceScore.of(expected);
         assertEquals(1, lines.size(), "one line for the slice, after its last call");

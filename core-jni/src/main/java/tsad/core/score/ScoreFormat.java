@@ -117,6 +117,27 @@ public final class ScoreFormat {
           .append('\t').append(s.anomalousWindows());
     }
 
+    /**
+     * Appends the JSON line of one row's verdict (without the newline): slice_id, time, score, threshold,
+     * is_anomaly, then the extra fields.
+     */
+    public StringBuilder row(String sliceId, long timeMs, double score, double threshold, boolean anomaly,
+        StringBuilder sb) {
+      sb.append("{\"slice_id\":").append(quoted(sliceId)).append(",\"time\":\"");
+      instant(timeMs, sb);
+      num(score, sb.append("\",\"score\":")).append(",\"threshold\":").append(thresholdText(threshold))
+          .append(",\"is_anomaly\":").append(anomaly).append(extras);
+      return sb.append('}');
+    }
+
+    /** Appends the TSV row of one row's verdict (without the newline): slice_id, time, score, threshold, is_anomaly. */
+    public StringBuilder tsvRow(String sliceId, long timeMs, double score, double threshold, boolean anomaly,
+        StringBuilder sb) {
+      sb.append(tsvId(sliceId)).append('\t');
+      instant(timeMs, sb);
+      return num(score, sb.append('\t')).append('\t').append(thresholdText(threshold)).append('\t').append(anomaly);
+    }
+
     /** Makes {@code start} the ISO text of {@code ms}. */
     private void start(long ms) {
       start.setLength(0);

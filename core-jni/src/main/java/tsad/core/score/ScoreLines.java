@@ -2,6 +2,8 @@ package tsad.core.score;
 
 import java.util.Locale;
 import tsad.core.data.DataException;
+import tsad.core.data.Series;
+import tsad.core.window.Window;
 
 /**
  * Turns the results of windows, in order, into output lines: one per slice (its {@link SliceScore}) or one per
@@ -14,20 +16,27 @@ public final class ScoreLines {
     /** One line per slice: the highest window score, anomalous if any window is (as {@code score_anomaly()}). */
     SLICE,
     /** One line per window, with its start. */
-    WINDOW;
+    WINDOW,
+    /** One line per row (time step): the mean score of the windows covering it ({@link RowScores}). */
+    ROW;
 
     /** Parses "slice" or "window", with a clear error otherwise. */
     public static Per parse(String s) {
       try {
         return valueOf(s.toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw new DataException("unknown --per '" + s + "'; use slice or window");
+        throw new DataException("unknown --per '" + s + "'; use slice, window or row");
       }
     }
   }
 
   private final boolean tsv;
   private final boolean perSlice;
+  private final boolean perRow;
+  private final RowScores rows = new RowScores();
+  private final java.util.ArrayDeque<Series> pendingSeries = new java.util.ArrayDeque<>();
+  private final long[] anomalousRows = new long[1];
+  private long rowLines;
   private final ScoreFormat.Lines render;
   private final SliceScore.Accumulator slice = new SliceScore.Accumulator();
   private long windows;
@@ -42,6 +51,7 @@ public final class ScoreLines {
   public ScoreLines(String format, Per per, boolean windowMode, String[] featureNames, String... extra) {
     this.tsv = checkFormat(format).equals("tsv");
     this.perSlice = per == Per.SLICE && windowMode;
+    this.perRow = per == Per.ROW;
     this.render = new ScoreFormat.Lines(windowMode, featureNames, extra);
   }
 
@@ -55,19 +65,51 @@ public final class ScoreLines {
 
   /** The TSV header line (with its newline) of what this writer writes. */
   public String tsvHeader() {
+    if (perRow) {
+      return "slice_id\ttime\tscore\tthreshold\tis_anomaly\n";
+    }
     return perSlice ? "slice_id\tscore\tthreshold\tis_anomaly\twindows\tanomalous_windows\n"
         : "slice_id\twindow\tscore\tthreshold\tis_anomaly\n";
   }
 
+  /** True when lines stand for rows: {@link #series} must announce each slice before its windows. */
+  public boolean perRow() {
+    return perRow;
+  }
+
+  /** Announces the series of the next slice whose windows will be added (per-row lines need its times). */
+  public void series(Series s) {
+    if (perRow) {
+      pendingSeries.add(s);
+    }
+  }
+
   /** Adds the next window's result; appends to {@code out} the lines it completes, each ending in a newline. */
   public void add(ScoreResult r, StringBuilder out) {
+    add(null, r, out);
+  }
+
+  /**
+   * Adds the next window and its result; appends to {@code out} the lines it completes, each ending in a newline.
+   * Per row, the window says which rows it covers ({@code w} may be null otherwise).
+   */
+  public void add(Window w, ScoreResult r, StringBuilder out) {
     if (slice.sliceId() != null && !slice.sliceId().equals(r.seriesId())) {
       finish(out);
     }
     slice.add(r);
     windows++;
     anomalousWindows += r.isAnomaly() ? 1 : 0;
-    if (!perSlice) {
+    if (perRow) {
+      if (rows.sliceId() == null) {
+        Series next = pendingSeries.poll();
+        if (next == null || !next.id().equals(r.seriesId())) {
+          throw new IllegalStateException("per-row scores need the series of " + r.seriesId() + " announced first");
+        }
+        rows.start(next);
+      }
+      rows.add(w, r);
+    } else if (!perSlice) {
       if (tsv) {
         render.tsv(r, out);
       } else {
@@ -85,7 +127,9 @@ public final class ScoreLines {
     SliceScore s = slice.finish();
     slices++;
     anomalousSlices += s.isAnomaly() ? 1 : 0;
-    if (perSlice) {
+    if (perRow) {
+      rowLines += rows.finish(render, tsv, out, anomalousRows);
+    } else if (perSlice) {
       if (tsv) {
         render.tsv(s, out);
       } else {
@@ -95,14 +139,14 @@ public final class ScoreLines {
     }
   }
 
-  /** Lines written so far (slices or windows). */
+  /** Lines written so far (slices, windows or rows). */
   public long lines() {
-    return perSlice ? slices : windows;
+    return perRow ? rowLines : perSlice ? slices : windows;
   }
 
   /** Of those, the anomalous ones. */
   public long anomalous() {
-    return perSlice ? anomalousSlices : anomalousWindows;
+    return perRow ? anomalousRows[0] : perSlice ? anomalousSlices : anomalousWindows;
   }
 
   /** Windows scored so far. */

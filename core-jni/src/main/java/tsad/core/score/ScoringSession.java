@@ -130,6 +130,16 @@ public final class ScoringSession implements AutoCloseable {
       return out.tsvHeader();
     }
 
+    /** Announces the series of the next slice: needed before its windows when lines stand for rows. */
+    public void series(tsad.core.data.Series s) {
+      out.series(s);
+    }
+
+    /** True when lines stand for rows, so each slice's series must be announced ({@link #series}). */
+    public boolean perRow() {
+      return out.perRow();
+    }
+
     /** Adds the next window of the stream (a slice's windows in a row). */
     public void add(Window w) throws IOException {
       pending.add(w);
@@ -149,13 +159,13 @@ public final class ScoringSession implements AutoCloseable {
       long t0 = System.nanoTime();
       List<ScoreResult> results = scorer.score(now, batchSize, detail);
       scorerNanos += System.nanoTime() - t0;
-      now.clear();
-      for (ScoreResult r : results) {
-        out.add(r, text);
+      for (int i = 0; i < results.size(); i++) {
+        out.add(now.get(i), results.get(i), text);
         if (text.length() >= LINES_PER_WRITE) {
           write();
         }
       }
+      now.clear();
       if (last) {
         out.finish(text);
       }

@@ -13,8 +13,16 @@ import tsad.proto.DataSpec;
 
 /** Reads CSV into windows and converts between the stored {@link DataSpec} and the reader/builder options. */
 public final class Inputs {
-  /** Windows read from CSV, with the feature names in model order. */
-  public record Loaded(List<Window> windows, List<String> featureNames) {}
+  /**
+   * Windows read from CSV, with the feature names in model order, and the series that gave them (in the windows'
+   * order; empty where the windows came from elsewhere).
+   */
+  public record Loaded(List<Window> windows, List<String> featureNames, List<Series> series) {
+    /** Windows without their series. */
+    public Loaded(List<Window> windows, List<String> featureNames) {
+      this(windows, featureNames, List.of());
+    }
+  }
 
   private Inputs() {}
 
@@ -30,10 +38,14 @@ public final class Inputs {
     List<Series> series = reader.read(inputs, report);
     WindowBuilder builder = new WindowBuilder(spec);
     List<List<Window>> kept = new ArrayList<>();
+    List<Series> windowed = new ArrayList<>();
     for (Series s : series) {
       List<Window> w = builder.build(s, report);
       if (w.isEmpty() || sample.keep(s.id())) {
         kept.add(w);
+        if (!w.isEmpty()) {
+          windowed.add(s);
+        }
       } else {
         report.sampledOut(w.size());
       }
@@ -42,7 +54,7 @@ public final class Inputs {
     if (windows.isEmpty()) {
       throw new DataException("no usable windows in " + inputs + ":\n" + report.format());
     }
-    return new Loaded(windows, reader.featureNames());
+    return new Loaded(windows, reader.featureNames(), windowed);
   }
 
   /** The stored description of how data was read and windowed. */

@@ -130,4 +130,57 @@ class ScoringSessionTest {
     assertFalse(held.all());
     assertTrue(held.windows().size() > 0 && held.windows().size() < data.size());
   }
+
+  @Test
+  void aRowsScoreIsTheMeanOfTheWindowsCoveringIt() throws Exception {
+    // A window-mode model (T=16, stride 4) over one 30-step series: windows start at rows 0, 4, 8, 12 and, aligned to
+    // the end, 14.
+    tsad.core.data.Series s = seriesOf(30);
+    List<Window> windows = new tsad.core.window.WindowBuilder(new WindowSpec(WindowMode.WINDOW, 16, 4,
+        LengthPolicy.REJECT)).build(s, new DataReport());
+    assertEquals(5, windows.size());
+    StringBuilder rows = new StringBuilder();
+    double[] scores;
+    try (ScoringSession session = new ScoringSession(bundle, ScoringSession.Identity.of("", "", bundle));
+         Scorer direct = bundle.newScorer()) {
+      ScoringSession.Lines lines = session.lines("tsv", ScoreLines.Per.ROW, 256, false, rows::append);
+      assertTrue(lines.perRow());
+      lines.series(s);
+      for (Window w : windows) {
+        lines.add(w);
+      }
+      lines.finish();
+      scores = direct.scores(windows, 256);
+      assertEquals(30, lines.counts().lines());
+    }
+    String[] out = rows.toString().split("\n");
+    assertEquals(30, out.length);
+    int[] starts = {0, 4, 8, 12, 14};
+    for (int row = 0; row < 30; row++) {
+      double sum = 0;
+      int n = 0;
+      for (int k = 0; k < starts.length; k++) {
+        if (row >= starts[k] && row < starts[k] + 16) {
+          sum += scores[k];
+          n++;
+        }
+      }
+      String[] f = out[row].split("\t");
+      assertEquals(s.id(), f[0]);
+      assertEquals(java.time.Instant.ofEpochMilli(s.timesMs()[row]).toString(), f[1]);
+      assertEquals(sum / n, Double.parseDouble(f[2]), 1e-12, "row " + row);
+      assertEquals(Boolean.toString(sum / n > bundle.threshold().getValue()), f[4]);
+    }
+  }
+
+  private static tsad.core.data.Series seriesOf(int n) {
+    long[] t = new long[n];
+    float[] v = new float[n * 2];
+    for (int i = 0; i < n; i++) {
+      t[i] = 1_700_000_000_000L + 60_000L * i;
+      v[2 * i] = (float) Math.sin(i / 3.0);
+      v[2 * i + 1] = (float) Math.cos(i / 3.0);
+    }
+    return new tsad.core.data.Series("r", t, v, 2);
+  }
 }

@@ -1,0 +1,68 @@
+package tsad.core.score;
+
+import tsad.core.data.Series;
+import tsad.core.window.Window;
+
+/**
+ * Per-row scores of one slice from the scores of its windows: a row's score is the mean score of the windows that
+ * cover it (the rows a window holds data for; padded steps are no rows), and the row is anomalous when that score
+ * is over the model's threshold. With stride 1 a row inside the slice is covered by T windows, so one odd window
+ * does not flag a row alone, and a row's score rises and falls with the stretch of series around it. Rows no
+ * window covers (cut off by a truncating length policy, and counted as such) get no line.
+ */
+final class RowScores {
+  private Series series;
+  private double[] sum;
+  private int[] count;
+  private double threshold = Double.NaN;
+
+  /** Starts the rows of {@code s}. */
+  void start(Series s) {
+    series = s;
+    sum = new double[s.length()];
+    count = new int[s.length()];
+  }
+
+  /** The slice being accumulated, or null. */
+  String sliceId() {
+    return series == null ? null : series.id();
+  }
+
+  /** Adds one window of the slice with its score. */
+  void add(Window w, ScoreResult r) {
+    if (series == null || !series.id().equals(w.seriesId())) {
+      throw new IllegalStateException("per-row scores need the series of " + w.seriesId() + " before its windows");
+    }
+    // A window cut from the series is a view of its values; a padded one (the slice shorter than T) starts at row 0.
+    int first = w.data() == series.values() ? w.offset() / w.features() : 0;
+    int valid = w.validSteps() > 0 ? w.validSteps() : w.steps();
+    for (int i = first; i < Math.min(first + valid, sum.length); i++) {
+      sum[i] += r.score();
+      count[i]++;
+    }
+    threshold = r.threshold();
+  }
+
+  /** Renders the slice's rows (as JSON lines or TSV rows, each ending in a newline) and forgets the slice. */
+  long finish(ScoreFormat.Lines render, boolean tsv, StringBuilder out, long[] anomalous) {
+    long rows = 0;
+    long[] times = series.timesMs();
+    for (int i = 0; i < sum.length; i++) {
+      if (count[i] == 0) {
+        continue;
+      }
+      double score = sum[i] / count[i];
+      boolean flag = score > threshold;
+      if (tsv) {
+        render.tsvRow(series.id(), times[i], score, threshold, flag, out);
+      } else {
+        render.row(series.id(), times[i], score, threshold, flag, out);
+      }
+      out.append('\n');
+      rows++;
+      anomalous[0] += flag ? 1 : 0;
+    }
+    series = null;
+    return rows;
+  }
+}

@@ -1,0 +1,83 @@
+package tsad;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The path of scripts/bench-quality.sh on one labelled real series (NAB, from the shared benchmark folder beside the
+ * project): train on its training prefix, score a line per row, evaluate against its labelled ranges and its row
+ * labels. Quality is measured by the script; this keeps the path working.
+ */
+class RealSeriesCliTest {
+  @TempDir Path dir;
+
+  /** The benchmark folder: $TSAD_BENCHMARKS, else ../shared/benchmarks beside the project root. */
+  static Path benchmarks() {
+    String env = System.getenv("TSAD_BENCHMARKS");
+    if (env != null && !env.isBlank()) {
+      return Path.of(env);
+    }
+    Path p = Path.of("").toAbsolutePath();
+    while (p != null && !Files.isRegularFile(p.resolve("scripts/tsad"))) {
+      p = p.getParent();
+    }
+    if (p == null) {
+      throw new IllegalStateException("cannot find the project root (scripts/tsad) above " + Path.of("").toAbsolutePath());
+    }
+    return p.resolve("../shared/benchmarks").normalize();
+  }
+
+  @Test
+  void aLabelledNabSeriesTrainsScoresPerRowAndEvaluates() throws IOException {
+    Path series = benchmarks().resolve("nab/nab-artificialWithAnomaly-art_daily_flatmiddle");
+    assertTrue(Files.isRegularFile(series.resolve("series.csv")), "the labelled benchmark series is missing: "
+        + series + " (set TSAD_BENCHMARKS to the folder that holds nab/ and skab/)");
+    Path model = dir.resolve("model");
+    MainTest.Run train = MainTest.tsad("train", "--input", series.resolve("train.csv").toString(), "--model-out",
+        model.toString(), "--mode", "window", "--window", "64", "--stride", "1", "--epochs", "3", "--threads", "1",
+        "--quiet");
+    assertEquals(0, train.code(), train.err());
+    Path rows = dir.resolve("rows.jsonl");
+    MainTest.Run score = MainTest.tsad("score", "--model", model.toString(), "--input",
+        series.resolve("series.csv").toString(), "--per", "row", "--output", rows.toString(), "--threads", "1");
+    assertEquals(0, score.code(), score.err());
+    List<String> lines = Files.readAllLines(rows);
+    assertEquals(Files.readAllLines(series.resolve("series.csv")).size() - 1, lines.size(), "a line per row");
+    assertTrue(lines.get(0).matches("\\{\"slice_id\":\"nab-[^\"]+\",\"time\":\"2014-04-01T00:00:00Z\",\"score\":[^,]+,"
+        + "\"threshold\":[^,]+,\"is_anomaly\":(true|false),\"model\":\"bundle\",\"version\":\"sha256:[0-9a-f]{12}\"}"),
+        lines.get(0));
+
+    Path byRanges = dir.resolve("ranges.json");
+    MainTest.Run ranges = MainTest.tsad("evaluate", "--scores", rows.toString(), "--ranges",
+        series.resolve("anomalies.csv").toString(), "--output", byRanges.toString());
+    assertEquals(0, ranges.code(), ranges.err());
+    assertTrue(ranges.out().contains("AUC-PR") && ranges.out().contains("at the model threshold: F1"), ranges.out());
+    JsonObject pooled = JsonParser.parseString(Files.readString(byRanges)).getAsJsonObject().getAsJsonObject("pooled");
+    assertEquals(lines.size(), pooled.get("rows").getAsLong());
+    double pr = pooled.get("auc_pr").getAsDouble();
+    assertTrue(pr > 0 && pr <= 1, "AUC-PR " + pr);
+    Path byPoints = dir.resolve("points.json");
+    MainTest.Run points = MainTest.tsad("evaluate", "--scores", rows.toString(), "--points",
+        series.resolve("points.csv").toString(), "--output", byPoints.toString());
+    assertEquals(0, points.code(), points.err());
+    assertEquals(pooled, JsonParser.parseString(Files.readString(byPoints)).getAsJsonObject()
+        .getAsJsonObject("pooled"), "ranges and their row labels are the same labels");
+
+    Path slices = dir.resolve("slices.jsonl");
+    assertEquals(0, MainTest.tsad("score", "--model", model.toString(), "--input",
+        series.resolve("series.csv").toString(), "--output", slices.toString(), "--threads", "1").code());
+    MainTest.Run wrong = MainTest.tsad("evaluate", "--scores", slices.toString(), "--ranges",
+        series.resolve("anomalies.csv").toString());
+    assertEquals(1, wrong.code());
+    assertTrue(wrong.err().contains("not a per-row score line") && wrong.err().contains("--per row"), wrong.err());
+  }
+}

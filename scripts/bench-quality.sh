@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Detection quality on labelled real series (docs/quality.md, "Real series"): every series of the benchmark folder
+# (default ../shared/benchmarks: NAB and SKAB, with their protocols in its README) through the CLI as a user would:
+# train on train.csv, score series.csv a line per row, evaluate against anomalies.csv; for each architecture.
+# Prints, per architecture, the NAB mean AUC-ROC / AUC-PR over series and SKAB's pooled F1 / false-alarm rate /
+# missed-alarm rate at the model's own threshold (rows after the first 400, as SKAB's protocol). CLI defaults
+# otherwise: window mode, stride 1, T=64 (SKAB T=60).
+# Usage: [ARCHS="dense cnn lstm"] [THREADS=2] scripts/bench-quality.sh [BENCHMARK_DIR]
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+bench="${1:-$root/../shared/benchmarks}"
+[[ -d "$bench/nab" || -d "$bench/skab" ]] || { echo "bench-quality.sh: no nab/ or skab/ in $bench" >&2; exit 1; }
+tsad="$root/scripts/tsad"
+out="$root/.work/bench-quality"
+mkdir -p "$out"
+archs="${ARCHS:-dense cnn lstm}"
+threads="${THREADS:-2}"
+source "$root/scripts/lib/machine.sh"
+machine_line "benchmarks: $bench"
+echo "| arch | NAB series | NAB mean AUC-ROC | NAB mean AUC-PR | SKAB F1 | SKAB false alarms | SKAB missed alarms | time s |"
+echo "|---|---|---|---|---|---|---|---|"
+for arch in $archs; do
+  t0=$(date +%s)
+  run="$out/$arch"
+  rm -rf "$run"
+  mkdir -p "$run"
+  for group in nab skab; do
+    [[ -d "$bench/$group" ]] || continue
+    window=64
+    [[ $group == skab ]] && window=60
+    for series in "$bench/$group"/*/; do
+      name=$(basename "$series")
+      dir="$run/$group/$name"
+      mkdir -p "$dir"
+      "$tsad" train --input "$series/train.csv" --model-out "$dir/model" --arch "$arch" --mode window \
+        --window "$window" --stride 1 --threads "$threads" --quiet > "$dir/train.log" 2>&1 \
+        || { echo "bench-quality.sh: training failed on $name ($arch): see $dir/train.log" >&2; exit 1; }
+      "$tsad" score --model "$dir/model" --input "$series/series.csv" --per row --threads "$threads" \
+        --output "$dir/rows.jsonl" > "$dir/score.log" 2>&1 \
+        || { echo "bench-quality.sh: scoring failed on $name ($arch): see $dir/score.log" >&2; exit 1; }
+      if [[ $group == nab ]]; then
+        "$tsad" evaluate --scores "$dir/rows.jsonl" --ranges "$series/anomalies.csv" --output "$dir/eval.json" \
+          > "$dir/eval.log" 2>&1 || { echo "bench-quality.sh: evaluate failed on $name: see $dir/eval.log" >&2; exit 1; }
+      else
+        # SKAB's protocol evaluates the rows after the training prefix (the first 400), pooled over experiments.
+        tail -n +401 "$dir/rows.jsonl" >> "$run/skab-rows.jsonl"
+        tail -n +2 "$series/anomalies.csv" >> "$run/skab-anomalies.body"
+      fi
+    done
+  done
+  nab="-|-|-"
+  if compgen -G "$run/nab/*/eval.json" > /dev/null; then
+    nab=$(python3 - "$run"/nab/*/eval.json <<'PY'
+import json, sys
+roc, pr = [], []
+for f in sys.argv[1:]:
+    p = json.load(open(f))["pooled"]
+    if "auc_pr" in p:
+        roc.append(p["auc_roc"]); pr.append(p["auc_pr"])
+print("%d|%.3f|%.3f" % (len(pr), sum(roc) / len(roc), sum(pr) / len(pr)))
+PY
+)
+  fi
+  skab="-|-|-"
+  if [[ -f "$run/skab-rows.jsonl" ]]; then
+    { echo "slice_id,start,end"; cat "$run/skab-anomalies.body"; } > "$run/skab-anomalies.csv"
+    "$tsad" evaluate --scores "$run/skab-rows.jsonl" --ranges "$run/skab-anomalies.csv" --output "$run/skab.json" \
+      > "$run/skab-eval.log" 2>&1 || { echo "bench-quality.sh: evaluate failed on SKAB: see $run/skab-eval.log" >&2; exit 1; }
+    skab=$(python3 -c 'import json,sys; p=json.load(open(sys.argv[1]))["pooled"]; print("%.3f|%.1f %%|%.1f %%" % (p["f1_at_model_threshold"], 100*p["false_alarm_rate"], 100*p["missed_alarm_rate"]))' "$run/skab.json")
+  fi
+  echo "| $arch | ${nab//|/ | } | ${skab//|/ | } | $(( $(date +%s) - t0 )) |"
+done
