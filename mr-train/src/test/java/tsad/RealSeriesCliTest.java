@@ -80,4 +80,36 @@ class RealSeriesCliTest {
     assertEquals(1, wrong.code());
     assertTrue(wrong.err().contains("not a per-row score line") && wrong.err().contains("--per row"), wrong.err());
   }
+
+  @Test
+  void aThresholdChosenOnLabelledRowsGivesItsF1WhenScored() throws IOException {
+    Path series = benchmarks().resolve("nab/nab-artificialWithAnomaly-art_daily_flatmiddle");
+    assertTrue(Files.isRegularFile(series.resolve("series.csv")), "the labelled benchmark series is missing: "
+        + series + " (set TSAD_BENCHMARKS to the folder that holds nab/ and skab/)");
+    Path model = dir.resolve("labelled");
+    MainTest.Run train = MainTest.tsad("train", "--input", series.resolve("train.csv").toString(), "--model-out",
+        model.toString(), "--mode", "window", "--window", "64", "--stride", "1", "--epochs", "3", "--threads", "1",
+        "--quiet", "--threshold-labels", series.resolve("anomalies.csv").toString(), "--threshold-data",
+        series.resolve("series.csv").toString());
+    assertEquals(0, train.code(), train.err());
+    assertTrue(train.out().contains("threshold: labels:best-f1 = "), train.out());
+    tsad.core.bundle.ModelBundle b = tsad.core.bundle.ModelBundle.load(model);
+    assertEquals("labels:best-f1", b.threshold().getMethod());
+    double f1 = b.threshold().getParamsOrThrow("f1");
+    Path rows = dir.resolve("labelled-rows.jsonl");
+    assertEquals(0, MainTest.tsad("score", "--model", model.toString(), "--input",
+        series.resolve("series.csv").toString(), "--per", "row", "--output", rows.toString(), "--threads", "1").code());
+    Path eval = dir.resolve("labelled.json");
+    assertEquals(0, MainTest.tsad("evaluate", "--scores", rows.toString(), "--ranges",
+        series.resolve("anomalies.csv").toString(), "--output", eval.toString()).code());
+    JsonObject pooled = JsonParser.parseString(Files.readString(eval)).getAsJsonObject().getAsJsonObject("pooled");
+    assertEquals(f1, pooled.get("f1_at_model_threshold").getAsDouble(), 0.01,
+        "scored as chosen: the same rows, the same rule (scores to float tolerance)");
+    assertEquals(pooled.get("best_f1").getAsDouble(), f1, 0.01, "the best F1 there is on these rows");
+
+    MainTest.Run half = MainTest.tsad("train", "--input", series.resolve("train.csv").toString(), "--model-out",
+        dir.resolve("half").toString(), "--threshold-labels", series.resolve("anomalies.csv").toString());
+    assertEquals(1, half.code());
+    assertTrue(half.err().contains("--threshold-labels and --threshold-data go together"), half.err());
+  }
 }

@@ -3,6 +3,7 @@ package tsad.cli;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,6 +18,8 @@ import tsad.core.model.ModelSpecs;
 import tsad.core.train.ConsoleProgress;
 import tsad.core.train.TrainListener;
 import tsad.core.train.TrainPipeline;
+import tsad.core.threshold.LabelledThreshold;
+import tsad.core.train.ThresholdLabels;
 import tsad.core.train.TrainRequest;
 import tsad.core.window.Inputs;
 import tsad.core.window.WindowSpec;
@@ -100,6 +103,20 @@ public final class TrainCommand implements Callable<Integer> {
       description = "Threshold method on held-out scores: pNN (percentile), mean+Ksd, pot:RISK[,init=Q]. Default: ${DEFAULT-VALUE}.")
   String threshold;
 
+  @Option(names = "--threshold-labels", paramLabel = "CSV",
+      description = "Choose the threshold on labelled rows instead: incident ranges slice_id,start,end (inclusive) of "
+          + "the series in --threshold-data, rows scored as 'tsad score --per row' scores them.")
+  Path thresholdLabels;
+
+  @Option(names = "--threshold-data", paramLabel = "CSV",
+      description = "With --threshold-labels: the labelled series (long-format CSV, read as the training data).")
+  Path thresholdData;
+
+  @Option(names = "--threshold-goal", defaultValue = "best-f1",
+      description = "With --threshold-labels: best-f1, or far:R for the lowest threshold with at most R false alarms "
+          + "among the normal rows (e.g. far:0.01). Default: ${DEFAULT-VALUE}.")
+  String thresholdGoal;
+
   @Option(names = "--aggregation", defaultValue = "mean",
       description = "Per-step errors to one score: mean, max or p95. Default: ${DEFAULT-VALUE}.")
   String aggregation;
@@ -165,7 +182,7 @@ public final class TrainCommand implements Callable<Integer> {
   RegistryMixin registry;
 
   @Override
-  public Integer call() {
+  public Integer call() throws java.io.IOException {
     if ((alias != null || stage != null) && register == null) {
       throw new DataException("--alias and --stage need --register MODEL");
     }
@@ -203,6 +220,11 @@ public final class TrainCommand implements Callable<Integer> {
     if ((input == null) == (prepared == null)) {
       throw new DataException("give exactly one of --input CSV and --prepared DIR");
     }
+    if ((thresholdLabels == null) != (thresholdData == null)) {
+      throw new DataException("--threshold-labels and --threshold-data go together: the ranges, and the series they "
+          + "label");
+    }
+    LabelledThreshold.checkGoal(thresholdGoal);
     long t0 = System.nanoTime();
     DataReport report;
     Inputs.Loaded data;
@@ -220,8 +242,10 @@ public final class TrainCommand implements Callable<Integer> {
     }
     report.format().lines().forEach(LOG::info);
     Advice.of(report, true).forEach(LOG::info);
+    ThresholdLabels labels = thresholdLabels == null ? null
+        : LabelledData.load(thresholdLabels, thresholdData, csvOptions, spec, thresholdGoal);
     TrainRequest req = new TrainRequest(model.build(), Inputs.dataSpec(csvOptions, spec, data.featureNames()), cfg,
-        modelOut, resume, parentUri, parent == null ? null : parent.bundle(), refitScaler);
+        modelOut, resume, parentUri, parent == null ? null : parent.bundle(), refitScaler, labels);
     TrainListener progress = quiet ? TrainListener.NONE : ConsoleProgress.stderr();
     TrainPipeline.Outcome out;
     TrackedTraining.Result tr = null;
@@ -246,8 +270,15 @@ public final class TrainCommand implements Callable<Integer> {
         out.split().validation().size(), out.split().how());
     System.out.printf(Locale.ROOT, "epochs: %d (%s), best %d, validation loss %.6f%n", out.training().epochsRun(),
         out.training().stopReason().replace('_', ' '), out.training().bestEpoch(), out.training().bestValidationLoss());
-    System.out.printf(Locale.ROOT, "threshold: %s = %.6g (from %d held-out scores)%n", out.threshold().method(),
-        out.threshold().value(), out.threshold().sampleSize());
+    if (labels != null) {
+      Map<String, Double> f = out.threshold().params();
+      System.out.printf(Locale.ROOT, "threshold: %s = %.6g (from %d labelled rows: F1 %.3f, false alarms %.1f%%, "
+          + "missed alarms %.1f%% there)%n", out.threshold().method(), out.threshold().value(),
+          out.threshold().sampleSize(), f.get("f1"), 100 * f.get("false_alarm_rate"), 100 * f.get("missed_alarm_rate"));
+    } else {
+      System.out.printf(Locale.ROOT, "threshold: %s = %.6g (from %d held-out scores)%n", out.threshold().method(),
+          out.threshold().value(), out.threshold().sampleSize());
+    }
     if (tr != null) {
       String ui = registry.settings().trackingUri() + "/#/experiments/" + tr.experimentId() + "/runs/" + tr.runId();
       System.out.println("mlflow run: " + ui);

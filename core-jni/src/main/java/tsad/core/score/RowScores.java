@@ -10,11 +10,30 @@ import tsad.core.window.Window;
  * does not flag a row alone, and a row's score rises and falls with the stretch of series around it. Rows no
  * window covers (cut off by a truncating length policy, and counted as such) get no line.
  */
-final class RowScores {
+public final class RowScores {
   private Series series;
   private double[] sum;
   private int[] count;
   private double threshold = Double.NaN;
+
+  RowScores() {}
+
+  /**
+   * The score of every row of {@code s} by this rule, from the scores of its windows (in order); NaN for a row no
+   * window covers.
+   */
+  public static double[] of(Series s, java.util.List<Window> windows, double[] scores) {
+    RowScores r = new RowScores();
+    r.start(s);
+    for (int i = 0; i < windows.size(); i++) {
+      r.add(windows.get(i), scores[i]);
+    }
+    double[] out = new double[r.sum.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = r.count[i] == 0 ? Double.NaN : r.sum[i] / r.count[i];
+    }
+    return out;
+  }
 
   /** Starts the rows of {@code s}. */
   void start(Series s) {
@@ -28,8 +47,13 @@ final class RowScores {
     return series == null ? null : series.id();
   }
 
-  /** Adds one window of the slice with its score. */
+  /** Adds one window of the slice with its result. */
   void add(Window w, ScoreResult r) {
+    add(w, r.score());
+    threshold = r.threshold();
+  }
+
+  private void add(Window w, double score) {
     if (series == null || !series.id().equals(w.seriesId())) {
       throw new IllegalStateException("per-row scores need the series of " + w.seriesId() + " before its windows");
     }
@@ -37,10 +61,9 @@ final class RowScores {
     int first = w.data() == series.values() ? w.offset() / w.features() : 0;
     int valid = w.validSteps() > 0 ? w.validSteps() : w.steps();
     for (int i = first; i < Math.min(first + valid, sum.length); i++) {
-      sum[i] += r.score();
+      sum[i] += score;
       count[i]++;
     }
-    threshold = r.threshold();
   }
 
   /** Renders the slice's rows (as JSON lines or TSV rows, each ending in a newline) and forgets the slice. */

@@ -13,8 +13,10 @@ import tsad.core.model.TorchRuntime;
 import tsad.core.model.Versions;
 import tsad.core.scale.Scaler;
 import tsad.core.score.Distributions;
+import tsad.core.score.RowScores;
 import tsad.core.score.Scorer;
 import tsad.core.threshold.FittedThreshold;
+import tsad.core.threshold.LabelledThreshold;
 import tsad.core.threshold.ThresholdMethod;
 import tsad.core.window.Window;
 import tsad.proto.Aggregation;
@@ -87,14 +89,16 @@ public final class TrainPipeline {
       double[] trainScores;
       double[] valScores;
       Gate gate = null;
+      FittedThreshold labelled;
       try (Scorer scorer = new Scorer(model, scaler, agg, Double.NaN)) {
         trainScores = scorer.scores(split.train(), 1024);
         valScores = split.validation().isEmpty() ? trainScores : scorer.scores(split.validation(), 1024);
         if (parent != null && !split.validation().isEmpty()) {
           gate = Gate.compare(parent, scorer, split.validation(), scaler);
         }
+        labelled = req.thresholdLabels() == null ? null : fromLabels(req.thresholdLabels(), scorer);
       }
-      FittedThreshold fitted = method.fit(valScores);
+      FittedThreshold fitted = labelled != null ? labelled : method.fit(valScores);
       ThresholdParams threshold = ThresholdParams.newBuilder().setMethod(fitted.method()).setValue(fitted.value())
           .setSampleSize(fitted.sampleSize()).putAllParams(fitted.params()).setAggregation(agg)
           .setValidationScores(Distributions.of(valScores)).setTrainingScores(Distributions.of(trainScores)).build();
@@ -116,6 +120,35 @@ public final class TrainPipeline {
       FileTrees.deleteTree(checkpoints);
       return new Outcome(bundle, result, fitted, split, trainScores, gate);
     }
+  }
+
+  /** The threshold chosen on labelled rows: each series' rows scored by the per-row rule, all rows together. */
+  private static FittedThreshold fromLabels(ThresholdLabels l, Scorer scorer) {
+    double[] scores = scorer.scores(l.windows(), 1024);
+    java.util.List<Double> rowScores = new java.util.ArrayList<>();
+    java.util.List<Boolean> rowLabels = new java.util.ArrayList<>();
+    int from = 0;
+    for (tsad.core.data.Series s : l.series()) {
+      int to = from;
+      while (to < l.windows().size() && l.windows().get(to).seriesId().equals(s.id())) {
+        to++;
+      }
+      boolean[] labels = l.rowLabels().get(s.id());
+      if (labels == null || labels.length != s.length()) {
+        throw new TrainingException("the threshold labels have no row labels for series " + s.id());
+      }
+      double[] rows = RowScores.of(s, l.windows().subList(from, to), java.util.Arrays.copyOfRange(scores, from, to));
+      for (int i = 0; i < rows.length; i++) {
+        rowScores.add(rows[i]);
+        rowLabels.add(labels[i]);
+      }
+      from = to;
+    }
+    boolean[] y = new boolean[rowLabels.size()];
+    for (int i = 0; i < y.length; i++) {
+      y[i] = rowLabels.get(i);
+    }
+    return LabelledThreshold.choose(rowScores.stream().mapToDouble(Double::doubleValue).toArray(), y, l.goal());
   }
 
   private static String host() {

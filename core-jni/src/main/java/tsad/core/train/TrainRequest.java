@@ -17,9 +17,17 @@ import tsad.proto.TrainConfig;
  * @param parentModel URI of the model this one is fine-tuned from (empty for a fresh model)
  * @param initFrom the parent's bundle: its architecture, weights and (unless refitScaler) scaler are the start
  * @param refitScaler with initFrom, fit a new scaler on the new data instead of keeping the parent's
+ * @param thresholdLabels labelled data to choose the threshold on, or null for the threshold method's own
  */
 public record TrainRequest(ModelSpec model, DataSpec data, TrainConfig config, Path modelOut, boolean resume,
-                           String parentModel, tsad.core.bundle.ModelBundle initFrom, boolean refitScaler) {
+                           String parentModel, tsad.core.bundle.ModelBundle initFrom, boolean refitScaler,
+                           ThresholdLabels thresholdLabels) {
+  /** A request whose threshold comes from the threshold method. */
+  public TrainRequest(ModelSpec model, DataSpec data, TrainConfig config, Path modelOut, boolean resume,
+                      String parentModel, tsad.core.bundle.ModelBundle initFrom, boolean refitScaler) {
+    this(model, data, config, modelOut, resume, parentModel, initFrom, refitScaler, null);
+  }
+
   /** A request for a fresh model (no parent). */
   public TrainRequest(ModelSpec model, DataSpec data, TrainConfig config, Path modelOut, boolean resume,
                       String parentModel) {

@@ -96,6 +96,8 @@ public final class TrackedTraining {
       ModelBundle bundle = out.bundle();
       Map<String, Double> m = new LinkedHashMap<>();
       m.put("threshold", bundle.threshold().getValue());
+      // What the threshold was fitted to (a percentile, a tail fit, or labelled rows and the F1 it gives there).
+      bundle.threshold().getParamsMap().forEach((k, v) -> m.put("threshold_" + k, v));
       m.put("best_validation_loss", out.training().bestValidationLoss());
       m.put("epochs_run", (double) out.training().epochsRun());
       m.put("train_seconds", out.training().seconds());
@@ -142,7 +144,8 @@ public final class TrackedTraining {
           }
         }
       }
-      run.setTags(Map.of("tsad.gate_decision", decision));
+      run.setTags(Map.of("tsad.gate_decision", decision, "tsad.threshold_method",
+          bundle.threshold().getMethod()));
       run.finish();
       return new Result(out, run.runId(), run.experimentId(), version, promoted, decision);
     } catch (IOException e) {
