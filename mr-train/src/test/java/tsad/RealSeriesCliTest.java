@@ -36,11 +36,17 @@ class RealSeriesCliTest {
     return p.resolve("../shared/benchmarks").normalize();
   }
 
-  @Test
-  void aLabelledNabSeriesTrainsScoresPerRowAndEvaluates() throws IOException {
+  /** The NAB series the tests use; its absence is a failure that says where it was looked for. */
+  private static Path nabSeries() {
     Path series = benchmarks().resolve("nab/nab-artificialWithAnomaly-art_daily_flatmiddle");
     assertTrue(Files.isRegularFile(series.resolve("series.csv")), "the labelled benchmark series is missing: "
         + series + " (set TSAD_BENCHMARKS to the folder that holds nab/ and skab/)");
+    return series;
+  }
+
+  @Test
+  void aLabelledNabSeriesTrainsScoresPerRowAndEvaluates() throws IOException {
+    Path series = nabSeries();
     Path model = dir.resolve("model");
     MainTest.Run train = MainTest.tsad("train", "--input", series.resolve("train.csv").toString(), "--model-out",
         model.toString(), "--mode", "window", "--window", "64", "--stride", "1", "--epochs", "3", "--threads", "1",
@@ -83,9 +89,7 @@ class RealSeriesCliTest {
 
   @Test
   void aThresholdChosenOnLabelledRowsGivesItsF1WhenScored() throws IOException {
-    Path series = benchmarks().resolve("nab/nab-artificialWithAnomaly-art_daily_flatmiddle");
-    assertTrue(Files.isRegularFile(series.resolve("series.csv")), "the labelled benchmark series is missing: "
-        + series + " (set TSAD_BENCHMARKS to the folder that holds nab/ and skab/)");
+    Path series = nabSeries();
     Path model = dir.resolve("labelled");
     MainTest.Run train = MainTest.tsad("train", "--input", series.resolve("train.csv").toString(), "--model-out",
         model.toString(), "--mode", "window", "--window", "64", "--stride", "1", "--epochs", "3", "--threads", "1",
