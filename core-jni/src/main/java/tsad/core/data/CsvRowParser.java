@@ -118,25 +118,75 @@ public final class CsvRowParser {
       if (v.isEmpty()) {
         return reject(report, RejectReason.MISSING_VALUE, lineNo, "empty value in column " + col, line);
       }
-      double d;
-      try {
-        d = Double.parseDouble(v);
-      } catch (NumberFormatException e) {
+      int digits = decimalDigits(v);
+      if (digits < 0) {
         if (spellsNonFinite(v)) {
           return reject(report, RejectReason.NON_FINITE, lineNo, "'" + v + "' in column " + col + " is not finite",
               line);
         }
-        return reject(report, RejectReason.NON_NUMERIC, lineNo, "'" + v + "' in column " + col + " is not a number",
-            line);
+        return reject(report, RejectReason.NON_NUMERIC, lineNo, "'" + v + "' in column " + col + " is not a "
+            + "decimal number", line);
       }
+      double d = Double.parseDouble(v);
       float x = (float) d;
       if (!Float.isFinite(x)) {
         return reject(report, RejectReason.NON_FINITE, lineNo, "'" + v + "' in column " + col + " is not finite",
             line);
       }
+      if (x == 0 && digits > 0) {
+        return reject(report, RejectReason.UNDERFLOW, lineNo, "'" + v + "' in column " + col + " is nonzero but "
+            + "below the smallest float (1.4e-45): it would read as 0", line);
+      }
       values[i] = x;
     }
     return new Row(id, timeMs, values);
+  }
+
+  /**
+   * Checks that {@code v} is a decimal number as Python, R and Spark write them ({@code -12}, {@code 3.5},
+   * {@code .5}, {@code 1e-3}, {@code 2E+10}), not one of the other forms Java's parser also takes (type suffixes such
+   * as {@code 1.5d} or {@code 2f}, hexadecimal {@code 0x1p3}, {@code NaN}): returns the number of nonzero mantissa
+   * digits (so a zero result is a true zero), or -1 when it is not such a number.
+   */
+  static int decimalDigits(String v) {
+    int i = 0;
+    int n = v.length();
+    if (i < n && (v.charAt(i) == '+' || v.charAt(i) == '-')) {
+      i++;
+    }
+    int mantissa = 0;
+    int nonzero = 0;
+    while (i < n && v.charAt(i) >= '0' && v.charAt(i) <= '9') {
+      nonzero += v.charAt(i) != '0' ? 1 : 0;
+      mantissa++;
+      i++;
+    }
+    if (i < n && v.charAt(i) == '.') {
+      i++;
+      while (i < n && v.charAt(i) >= '0' && v.charAt(i) <= '9') {
+        nonzero += v.charAt(i) != '0' ? 1 : 0;
+        mantissa++;
+        i++;
+      }
+    }
+    if (mantissa == 0) {
+      return -1;
+    }
+    if (i < n && (v.charAt(i) == 'e' || v.charAt(i) == 'E')) {
+      i++;
+      if (i < n && (v.charAt(i) == '+' || v.charAt(i) == '-')) {
+        i++;
+      }
+      int exponent = 0;
+      while (i < n && v.charAt(i) >= '0' && v.charAt(i) <= '9') {
+        exponent++;
+        i++;
+      }
+      if (exponent == 0) {
+        return -1;
+      }
+    }
+    return i == n ? nonzero : -1;
   }
 
   /**

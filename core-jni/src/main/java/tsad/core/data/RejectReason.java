@@ -18,6 +18,8 @@ public enum RejectReason {
   NON_NUMERIC,
   /** A feature value is NaN or infinite (or overflows float). */
   NON_FINITE,
+  /** A nonzero feature value too small for a float: it would read as 0. */
+  UNDERFLOW,
   /** A second row for a slice with a time already seen; the first one is kept. */
   DUPLICATE_TIMESTAMP,
   /** Rows of a slice that was rejected as a whole. */
