@@ -73,8 +73,7 @@ public final class ModelCache {
    * Hadoop paths.
    */
   public static Lease acquire(String uri, UdfOptions options, Configuration conf) {
-    Slot slot = MODELS.computeIfAbsent(new Key(uri, options.trackingUri(), options.cacheDir().toString()),
-        k -> new Slot());
+    Slot slot = slot(uri, options);
     while (true) {
       LoadedModel m = current(slot, uri, options, conf);
       if (m.acquire()) {
@@ -89,6 +88,10 @@ public final class ModelCache {
     try (Lease l = acquire(uri, options, conf)) {
       return l.model();
     }
+  }
+
+  private static Slot slot(String uri, UdfOptions options) {
+    return MODELS.computeIfAbsent(new Key(uri, options.trackingUri(), options.cacheDir().toString()), k -> new Slot());
   }
 
   private static LoadedModel current(Slot slot, String uri, UdfOptions options, Configuration conf) {
@@ -132,8 +135,7 @@ public final class ModelCache {
    * model lifecycle; the registry is not asked); returns the new model, not held.
    */
   static LoadedModel reload(String uri, UdfOptions options, Configuration conf) {
-    Slot slot = MODELS.computeIfAbsent(new Key(uri, options.trackingUri(), options.cacheDir().toString()),
-        k -> new Slot());
+    Slot slot = slot(uri, options);
     synchronized (slot) {
       LoadedModel old = slot.model;
       slot.model = load(uri, options, conf);

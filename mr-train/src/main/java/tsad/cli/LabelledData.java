@@ -28,11 +28,10 @@ final class LabelledData {
     Map<String, boolean[]> labels = new HashMap<>();
     long anomalous = 0;
     for (Series s : in.series()) {
+      List<long[]> own = byId.getOrDefault(s.id(), List.of());
       boolean[] y = new boolean[s.length()];
       for (int i = 0; i < y.length; i++) {
-        for (long[] r : byId.getOrDefault(s.id(), List.of())) {
-          y[i] |= s.timesMs()[i] >= r[0] && s.timesMs()[i] <= r[1];
-        }
+        y[i] = RowEvaluation.inRange(own, s.timesMs()[i]);
         anomalous += y[i] ? 1 : 0;
       }
       labels.put(s.id(), y);

@@ -92,6 +92,16 @@ final class RowEvaluation {
     return out;
   }
 
+  /** Whether {@code timeMs} lies in one of {@code ranges} (both ends inclusive). */
+  static boolean inRange(List<long[]> ranges, long timeMs) {
+    for (long[] r : ranges) {
+      if (timeMs >= r[0] && timeMs <= r[1]) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Evaluates against ranges; prints the report, and writes it as JSON to {@code json} when not null. */
   void evaluateRanges(Path file, Path json) throws IOException {
     Map<String, List<long[]>> ranges = ranges(file);
@@ -106,14 +116,7 @@ final class RowEvaluation {
           + " (all their rows count as normal): " + String.join(", ", without.subList(0, Math.min(5, without.size())))
           + (without.size() > 5 ? ", ..." : ""));
     }
-    report((series, t) -> {
-      for (long[] r : ranges.getOrDefault(series, List.of())) {
-        if (t >= r[0] && t <= r[1]) {
-          return true;
-        }
-      }
-      return false;
-    }, json);
+    report((series, t) -> inRange(ranges.getOrDefault(series, List.of()), t), json);
   }
 
   /** Evaluates against per-row labels ({@code slice_id,time,label} or {@code time,label}). */

@@ -15,6 +15,8 @@ public final class RowScores {
   private double[] sum;
   private int[] count;
   private double threshold = Double.NaN;
+  private long rows;
+  private long anomalous;
 
   RowScores() {}
 
@@ -67,8 +69,7 @@ public final class RowScores {
   }
 
   /** Renders the slice's rows (as JSON lines or TSV rows, each ending in a newline) and forgets the slice. */
-  long finish(ScoreFormat.Lines render, boolean tsv, StringBuilder out, long[] anomalous) {
-    long rows = 0;
+  void finish(ScoreFormat.Lines render, boolean tsv, StringBuilder out) {
     long[] times = series.timesMs();
     for (int i = 0; i < sum.length; i++) {
       if (count[i] == 0) {
@@ -83,9 +84,18 @@ public final class RowScores {
       }
       out.append('\n');
       rows++;
-      anomalous[0] += flag ? 1 : 0;
+      anomalous += flag ? 1 : 0;
     }
     series = null;
+  }
+
+  /** Rows rendered so far, over all slices. */
+  long rows() {
     return rows;
+  }
+
+  /** Of those, the anomalous ones. */
+  long anomalous() {
+    return anomalous;
   }
 }

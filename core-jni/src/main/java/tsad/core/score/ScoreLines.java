@@ -35,8 +35,6 @@ public final class ScoreLines {
   private final boolean perRow;
   private final RowScores rows = new RowScores();
   private final java.util.ArrayDeque<Series> pendingSeries = new java.util.ArrayDeque<>();
-  private final long[] anomalousRows = new long[1];
-  private long rowLines;
   private final ScoreFormat.Lines render;
   private final SliceScore.Accumulator slice = new SliceScore.Accumulator();
   private long windows;
@@ -128,7 +126,7 @@ public final class ScoreLines {
     slices++;
     anomalousSlices += s.isAnomaly() ? 1 : 0;
     if (perRow) {
-      rowLines += rows.finish(render, tsv, out, anomalousRows);
+      rows.finish(render, tsv, out);
     } else if (perSlice) {
       if (tsv) {
         render.tsv(s, out);
@@ -141,12 +139,12 @@ public final class ScoreLines {
 
   /** Lines written so far (slices, windows or rows). */
   public long lines() {
-    return perRow ? rowLines : perSlice ? slices : windows;
+    return perRow ? rows.rows() : perSlice ? slices : windows;
   }
 
   /** Of those, the anomalous ones. */
   public long anomalous() {
-    return perRow ? anomalousRows[0] : perSlice ? anomalousSlices : anomalousWindows;
+    return perRow ? rows.anomalous() : perSlice ? anomalousSlices : anomalousWindows;
   }
 
   /** Windows scored so far. */
