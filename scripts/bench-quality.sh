@@ -5,20 +5,24 @@
 # Prints, per architecture, the NAB mean AUC-ROC / AUC-PR over series and SKAB's pooled F1 / false-alarm rate /
 # missed-alarm rate at the model's own threshold (rows after the first 400, as SKAB's protocol). CLI defaults
 # otherwise: window mode, stride 1, T=64 (SKAB T=60).
-# Usage: [ARCHS="dense cnn lstm"] [THREADS=2] scripts/bench-quality.sh [BENCHMARK_DIR]
+# SKAB is also evaluated by its own protocol's rule (row i flagged when the windows starting at rows i-59 .. i-1 are all
+# anomalous; the benchmark folder's README), from a per-window scoring of the same model.
+# TRAIN_ARGS / SCORE_ARGS add options to every train / score call (to measure a setting on the whole folder);
+# OUT names the results folder (default .work/bench-quality).
+# Usage: [ARCHS="dense cnn lstm"] [THREADS=2] [TRAIN_ARGS=...] scripts/bench-quality.sh [BENCHMARK_DIR]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bench="${1:-$root/../shared/benchmarks}"
 [[ -d "$bench/nab" || -d "$bench/skab" ]] || { echo "bench-quality.sh: no nab/ or skab/ in $bench" >&2; exit 1; }
 tsad="$root/scripts/tsad"
-out="$root/.work/bench-quality"
+out="${OUT:-$root/.work/bench-quality}"
 mkdir -p "$out"
 archs="${ARCHS:-dense cnn lstm}"
 threads="${THREADS:-2}"
 source "$root/scripts/lib/machine.sh"
 machine_line "benchmarks: $bench"
-echo "| arch | NAB series | NAB mean AUC-ROC | NAB mean AUC-PR | SKAB F1 | SKAB false alarms | SKAB missed alarms | time s |"
-echo "|---|---|---|---|---|---|---|---|"
+echo "| arch | NAB series | NAB mean AUC-ROC | NAB mean AUC-PR | SKAB F1 | SKAB false alarms | SKAB missed alarms | SKAB rule: F1 | FAR | MAR | time s |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
 for arch in $archs; do
   t0=$(date +%s)
   run="$out/$arch"
@@ -33,9 +37,9 @@ for arch in $archs; do
       dir="$run/$group/$name"
       mkdir -p "$dir"
       "$tsad" train --input "$series/train.csv" --model-out "$dir/model" --arch "$arch" --mode window \
-        --window "$window" --stride 1 --threads "$threads" --quiet > "$dir/train.log" 2>&1 \
+        --window "$window" --stride 1 --threads "$threads" --quiet ${TRAIN_ARGS:-} > "$dir/train.log" 2>&1 \
         || { echo "bench-quality.sh: training failed on $name ($arch): see $dir/train.log" >&2; exit 1; }
-      "$tsad" score --model "$dir/model" --input "$series/series.csv" --per row --threads "$threads" \
+      "$tsad" score --model "$dir/model" --input "$series/series.csv" --per row --threads "$threads" ${SCORE_ARGS:-} \
         --output "$dir/rows.jsonl" > "$dir/score.log" 2>&1 \
         || { echo "bench-quality.sh: scoring failed on $name ($arch): see $dir/score.log" >&2; exit 1; }
       if [[ $group == nab ]]; then
@@ -45,6 +49,10 @@ for arch in $archs; do
         # SKAB's protocol evaluates the rows after the training prefix (the first 400), pooled over experiments.
         tail -n +401 "$dir/rows.jsonl" >> "$run/skab-rows.jsonl"
         tail -n +2 "$series/anomalies.csv" >> "$run/skab-anomalies.body"
+        "$tsad" score --model "$dir/model" --input "$series/series.csv" --per window --threads "$threads" \
+          ${SCORE_ARGS:-} --output "$dir/windows.jsonl" > "$dir/score-windows.log" 2>&1 \
+          || { echo "bench-quality.sh: scoring failed on $name ($arch): see $dir/score-windows.log" >&2; exit 1; }
+        tail -n +2 "$series/points.csv" | sed "s/^/$name,/" >> "$run/skab-points.csv"
       fi
     done
   done
@@ -68,5 +76,9 @@ PY
       > "$run/skab-eval.log" 2>&1 || { echo "bench-quality.sh: evaluate failed on SKAB: see $run/skab-eval.log" >&2; exit 1; }
     skab=$(python3 -c 'import json,sys; p=json.load(open(sys.argv[1]))["pooled"]; print("%.3f|%.1f %%|%.1f %%" % (p["f1_at_model_threshold"], 100*p["false_alarm_rate"], 100*p["missed_alarm_rate"]))' "$run/skab.json")
   fi
-  echo "| $arch | ${nab//|/ | } | ${skab//|/ | } | $(( $(date +%s) - t0 )) |"
+  skab_rule="-|-|-"
+  if [[ -f "$run/skab-points.csv" ]]; then
+    skab_rule=$(python3 "$root/scripts/lib/skab_rule.py" "$run/skab-points.csv" "$run"/skab/*/windows.jsonl)
+  fi
+  echo "| $arch | ${nab//|/ | } | ${skab//|/ | } | ${skab_rule//|/ | } | $(( $(date +%s) - t0 )) |"
 done

@@ -67,6 +67,10 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--weight-decay", defaultValue = "0", description = "Adam weight decay. Default: ${DEFAULT-VALUE}.")
   double weightDecay;
 
+  @Option(names = "--noise", defaultValue = "0", description = "Denoising training: the standard deviation of "
+      + "Gaussian noise added to the scaled inputs (the target stays clean; 0: off). Default: ${DEFAULT-VALUE}.")
+  double noise;
+
   @Option(names = "--patience",
       description = "Stop after this many epochs without validation improvement (0: never). Default: 10, lstm 30 "
           + "(LSTMs plateau before they learn).")
@@ -87,8 +91,9 @@ public final class TrainCommand implements Callable<Integer> {
       description = "Layer sizes: dense widths (default 32,32), cnn channels (16,32), lstm hidden size (64).")
   List<Integer> hidden;
 
-  @Option(names = "--batch-norm", description = "Batch normalisation between layers (dense, cnn).")
-  boolean batchNorm;
+  @Option(names = "--batch-norm", negatable = true,
+      description = "Batch normalisation between layers (dense, cnn). Default: on for dense, off for cnn.")
+  Boolean batchNorm;
 
   @Option(names = "--dropout", defaultValue = "0", description = "Dropout rate. Default: ${DEFAULT-VALUE}.")
   float dropout;
@@ -202,19 +207,25 @@ public final class TrainCommand implements Callable<Integer> {
     }
     WindowSpec spec = parent != null ? Inputs.windowSpec(parent.bundle().dataSpec()) : windowing.spec();
     Architecture architecture = ModelSpecs.parseArch(arch);
-    ModelSpec.Builder model = ModelSpec.newBuilder().setArch(architecture).setBatchNorm(batchNorm)
-        .setDropout(dropout).setKernelSize(kernelSize).setLstmLayers(lstmLayers);
+    ModelSpec.Builder model = ModelSpecs.defaults(architecture).setDropout(dropout).setKernelSize(kernelSize)
+        .setLstmLayers(lstmLayers);
+    if (batchNorm != null) {
+      model.setBatchNorm(batchNorm);
+    }
     if (hidden != null) {
       model.addAllHidden(hidden);
     }
     if (epochs < 1 || batchSize < 1 || !(lr > 0) || validationFraction < 0 || validationFraction >= 1) {
       throw new DataException("need --epochs >= 1, --batch-size >= 1, --lr > 0 and 0 <= --validation-fraction < 1");
     }
+    if (!(noise >= 0) || Double.isInfinite(noise)) {
+      throw new DataException("--noise must be a finite standard deviation >= 0, not " + noise);
+    }
     TrainConfig cfg = TrainConfig.newBuilder().setMaxEpochs(epochs).setBatchSize(batchSize).setLearningRate(lr)
         .setPatience(patience != null ? patience : ModelSpecs.defaultPatience(architecture)).setMinDelta(minDelta).setValidationFraction(validationFraction).setGradClip(gradClip)
         .setSeed(seed).setThreads(threads != null ? threads : Runtime.getRuntime().availableProcessors())
         .setDevice(device).setThresholdMethod(threshold).setAggregation(Options.aggregation(aggregation))
-        .setScaler(Options.scaler(scaler)).setWeightDecay(weightDecay).setSampleSlices(sampleSlices).build();
+        .setScaler(Options.scaler(scaler)).setWeightDecay(weightDecay).setInputNoise(noise).setSampleSlices(sampleSlices).build();
     SliceSample sample = SliceSample.of(sampleSlices, seed);
 
     if ((input == null) == (prepared == null)) {

@@ -45,6 +45,20 @@ public final class ModelSpecs {
     return arch == tsad.proto.Architecture.LSTM ? LSTM_PATIENCE : PATIENCE;
   }
 
+  /**
+   * Whether an architecture's layers are batch-normalised by default: dense only. On the real series of
+   * docs/quality.md batch normalisation raises the dense model's NAB AUC-PR from 0.446 to 0.491 and keeps its
+   * synthetic figures (AUC-ROC 0.9991); dropout added nothing there and cost synthetic recall (90 % at 0.2).
+   */
+  public static boolean defaultBatchNorm(tsad.proto.Architecture arch) {
+    return arch == tsad.proto.Architecture.DENSE;
+  }
+
+  /** A spec of an architecture with its default regularisation, as {@code tsad train} builds it without options. */
+  public static ModelSpec.Builder defaults(tsad.proto.Architecture arch) {
+    return ModelSpec.newBuilder().setArch(arch).setBatchNorm(defaultBatchNorm(arch));
+  }
+
   /** Fills unset sizes with the architecture's defaults and validates the result. */
   public static ModelSpec withDefaults(ModelSpec spec) {
     ModelSpec.Builder b = spec.toBuilder();

@@ -12,7 +12,9 @@ import tsad.core.window.WindowList;
 
 /**
  * Splits windows into training and validation sets without leakage: whole series go to one side when
- * there are enough series, otherwise the last windows in time of each series are held out. Windows are
+ * there are enough series, otherwise the last windows in time of each series are held out, and the training windows
+ * that share rows with them are left out of both sides (a purge gap: an overlapping window would let the model see
+ * the validation rows, and the threshold would then be fitted on scores lower than unseen data gets). Windows are
  * first put in a canonical order (series id, then position), so the same data gives the same split and the
  * same model whatever order its rows arrived in (CSV, or MapReduce output). Both sides are views of the
  * series' windows ({@link WindowList}), not copies.
@@ -42,10 +44,24 @@ public final class Split {
     }
     for (List<Window> ws : bySeries) {
       int nVal = (int) Math.floor(ws.size() * fraction);
-      train.add(ws.subList(0, ws.size() - nVal));
-      val.add(ws.subList(ws.size() - nVal, ws.size()));
+      int firstVal = ws.size() - nVal;
+      int end = nVal == 0 ? firstVal : purged(ws, firstVal);
+      // A series too short for the gap trains on its overlapping windows rather than on nothing.
+      train.add(ws.subList(0, end == 0 ? firstVal : end));
+      val.add(ws.subList(firstVal, ws.size()));
     }
-    return new Parts(WindowList.of(train), WindowList.of(val), "by time (last windows of each series)");
+    return new Parts(WindowList.of(train), WindowList.of(val),
+        "by time (last windows of each series, after a gap of the windows that overlap them)");
+  }
+
+  /** The number of leading windows that end before the window at {@code firstVal} starts. */
+  private static int purged(List<Window> ws, int firstVal) {
+    long valStart = ws.get(firstVal).startMs();
+    int end = firstVal;
+    while (end > 0 && ws.get(end - 1).endMs() >= valStart) {
+      end--;
+    }
+    return end;
   }
 
   /**

@@ -16,6 +16,7 @@ import org.bytedeco.pytorch.AdamOptions;
 import org.bytedeco.pytorch.InferenceMode;
 import org.bytedeco.pytorch.InputArchive;
 import org.bytedeco.pytorch.OutputArchive;
+import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
@@ -111,7 +112,10 @@ public final class Trainer {
           try (PointerScope batchScope = new PointerScope()) {
             Tensor x = shuffled.get(from, len);
             adam.zero_grad();
-            Tensor loss = torch.mse_loss(model.forward(x), x);
+            // Denoising: the model sees a noisy copy and must give back the clean window, so it cannot learn to
+            // pass its input through and keeps the structure of normal data.
+            Tensor in = cfg.getInputNoise() > 0 ? x.add(torch.randn_like(x).mul(new Scalar(cfg.getInputNoise()))) : x;
+            Tensor loss = torch.mse_loss(model.forward(in), x);
             loss.backward();
             if (cfg.getGradClip() > 0) {
               torch.clip_grad_norm_(params, cfg.getGradClip(), 2.0, false);

@@ -29,7 +29,6 @@ import tsad.core.train.TrainRequest;
 import tsad.core.window.Inputs;
 import tsad.core.window.WindowSpec;
 import tsad.proto.LengthPolicy;
-import tsad.proto.ModelSpec;
 import tsad.proto.TrainConfig;
 import tsad.proto.WindowMode;
 
@@ -66,7 +65,7 @@ class QualityTest {
         .setThreads(Math.min(2, Runtime.getRuntime().availableProcessors())).setDevice("cpu")
         .setThresholdMethod("p99").build();
     Path out = dir.resolve("model-" + arch);
-    TrainRequest req = new TrainRequest(ModelSpec.newBuilder().setArch(ModelSpecs.parseArch(arch)).build(),
+    TrainRequest req = new TrainRequest(ModelSpecs.defaults(ModelSpecs.parseArch(arch)).build(),
         Inputs.dataSpec(CsvOptions.defaults(), spec, train.featureNames()), cfg, out, false, "");
     long t0 = System.nanoTime();
     TrainPipeline.Outcome o = TrainPipeline.run(train.windows(), train.featureNames(), trainReport, req,

@@ -89,7 +89,9 @@ class SplitTest {
     String where = "fraction " + fraction + ", seed " + seed;
     List<String> both = new ArrayList<>(names(p.train()));
     both.addAll(names(p.validation()));
-    assertEquals(sorted(names(windows)), sorted(both), "every window on exactly one side, " + where);
+    List<String> expected = new ArrayList<>(names(windows));
+    expected.removeAll(names(purgeGap(windows, p)));
+    assertEquals(sorted(expected), sorted(both), "every window on one side but the purge gap, " + where);
     assertGroupedInPositionOrder(p.train(), where);
     assertGroupedInPositionOrder(p.validation(), where);
     Map<String, List<Integer>> all = positions(windows);
@@ -116,6 +118,21 @@ class SplitTest {
           assertTrue(Collections.max(t) <= Collections.min(v), "the last windows are held out: " + e.getKey());
         }
       }
+      for (Window gap : purgeGap(windows, p)) {
+        assertTrue(firstValidationStart(p, gap.seriesId()) <= gap.endMs(), "only overlapping windows are left out");
+      }
+      Set<String> tooShort = new HashSet<>();   // every training window overlaps: the series keeps them all
+      for (Window t : p.train()) {
+        if (t.index() == positions(p.train()).get(t.seriesId()).get(0) && t.endMs() >= firstValidationStart(p,
+            t.seriesId())) {
+          tooShort.add(t.seriesId());
+        }
+        assertTrue(tooShort.contains(t.seriesId()) || t.endMs() < firstValidationStart(p, t.seriesId()),
+            "a training window overlaps validation, " + where);
+      }
+      for (Window gap : purgeGap(windows, p)) {
+        assertFalse(tooShort.contains(gap.seriesId()), "a gap in a series that keeps its overlapping windows");
+      }
       assertEquals(List.copyOf(all.keySet()), List.copyOf(new LinkedHashSet<>(ids(p.train()))), "series in id order");
     }
     // The order of arrival does not matter: the same windows shuffled (sorted as a copy) split the same way.
@@ -124,6 +141,30 @@ class SplitTest {
     Split.Parts q = Split.of(shuffled, fraction, seed);
     assertEquals(names(p.train()), names(q.train()), "train of the shuffled input, " + where);
     assertEquals(names(p.validation()), names(q.validation()), "validation of the shuffled input, " + where);
+  }
+
+  /** The windows on neither side. */
+  private static List<Window> purgeGap(List<Window> windows, Split.Parts p) {
+    Set<String> placed = new HashSet<>(names(p.train()));
+    placed.addAll(names(p.validation()));
+    List<Window> out = new ArrayList<>();
+    for (Window w : windows) {
+      if (!placed.contains(names(List.of(w)).get(0))) {
+        out.add(w);
+      }
+    }
+    return out;
+  }
+
+  /** The start of the first validation window of a series, or the largest time when it has none. */
+  private static long firstValidationStart(Split.Parts p, String series) {
+    long first = Long.MAX_VALUE;
+    for (Window v : p.validation()) {
+      if (v.seriesId().equals(series)) {
+        first = Math.min(first, v.startMs());
+      }
+    }
+    return first;
   }
 
   private static List<String> ids(List<Window> ws) {
@@ -172,13 +213,26 @@ class SplitTest {
   }
 
   @Test
+  void theTrainingWindowsThatOverlapTheHeldOutOnesAreLeftOut() {
+    // One series of 40 rows, T=8, stride 1: 33 windows, floor(33 * 0.2) = 6 held out (windows 27..32, from row 27).
+    // Window i covers rows i..i+7, so windows 20..26 share rows with them: the gap; 0..19 train.
+    Split.Parts p = Split.of(cut("a", 40, 1), 0.2, 1);
+    assertEquals(20, p.train().size());
+    assertEquals(19, p.train().get(19).index());
+    assertEquals(List.of(27, 28, 29, 30, 31, 32), positions(p.validation()).get("a"));
+    // 13 windows, 6 held out from row 7: every earlier window overlaps them; a series that short keeps them.
+    Split.Parts shortSeries = Split.of(cut("a", 20, 1), 0.5, 1);
+    assertEquals(List.of(0, 1, 2, 3, 4, 5, 6), positions(shortSeries.train()).get("a"));
+  }
+
+  @Test
   void twoSeriesAreSplitByTimeAsWorkedOutByHand() {
     // Two series * 0.5 < 2: by time. a has 3 windows, floor(1.5) = 1 held out; b has 4, floor(2) = 2 held out.
     List<Window> in = List.of(w("b", 0), w("b", 1), w("b", 2), w("b", 3), w("a", 0), w("a", 1), w("a", 2));
     List<Window> mixed = List.of(w("a", 2), w("b", 1), w("a", 0), w("b", 3), w("b", 0), w("a", 1), w("b", 2));
     for (List<Window> windows : List.of(in, mixed)) {
       Split.Parts p = Split.of(windows, 0.5, 1);
-      assertEquals("by time (last windows of each series)", p.how());
+      assertTrue(p.how().startsWith("by time (last windows of each series"), p.how());
       assertEquals(List.of("a#0@0", "a#1@1000", "b#0@0", "b#1@1000"), names(p.train()));
       assertEquals(List.of("a#2@2000", "b#2@2000", "b#3@3000"), names(p.validation()));
       // floor(3 * 0.2) = floor(4 * 0.2) = 0: nothing held out, everything in order.
