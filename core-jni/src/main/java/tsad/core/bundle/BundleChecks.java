@@ -1,15 +1,10 @@
 package tsad.core.bundle;
 
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import org.bytedeco.pytorch.InputArchive;
-import org.bytedeco.pytorch.StringTensorDict;
-import org.bytedeco.pytorch.StringVector;
-import org.bytedeco.pytorch.Tensor;
 import tsad.core.data.DataException;
+import tsad.core.model.Archives;
 import tsad.core.model.Autoencoder;
 import tsad.core.model.ModelSpecs;
 import tsad.core.scale.Scaler;
@@ -106,63 +101,13 @@ final class BundleChecks {
     }
   }
 
-  /**
-   * Requires the weights archive to hold exactly the tensors {@code model} (built from the spec) has, of the same
-   * shapes. libtorch itself reshapes a parameter to whatever the archive holds and ignores tensors the model lacks.
-   */
+  /** Requires the weights archive to hold exactly the tensors {@code model} (built from the spec) has. */
   static void weights(String location, Autoencoder model, InputArchive archive) {
-    Map<String, List<Long>> want = new TreeMap<>();
-    for (StringTensorDict d : List.of(model.named_parameters(true), model.named_buffers(true))) {
-      try (d) {
-        for (long i = 0; i < d.size(); i++) {
-          var item = d.get(i);
-          want.put(item.key().getString(), shape(item.value()));
-        }
-      }
-    }
-    Map<String, List<Long>> got = new TreeMap<>();
-    tensors(archive, "", got);
-    if (!want.equals(got)) {
-      List<String> diff = new ArrayList<>();
-      for (String k : want.keySet()) {
-        if (!got.containsKey(k)) {
-          diff.add(k + " missing");
-        } else if (!got.get(k).equals(want.get(k))) {
-          diff.add(k + " is " + got.get(k) + ", the spec needs " + want.get(k));
-        }
-      }
-      got.keySet().stream().filter(k -> !want.containsKey(k)).forEach(k -> diff.add(k + " is not in the model"));
+    List<String> diff = Archives.misfits(model, archive, 4);
+    if (!diff.isEmpty()) {
       throw new BundleException(location + ": the weights in " + ModelBundle.WEIGHTS + " do not fit the model spec "
-          + "in " + ModelBundle.MANIFEST + " (" + String.join("; ", diff.subList(0, Math.min(4, diff.size())))
-          + (diff.size() > 4 ? "; ..." : "") + "); refusing to load it");
+          + "in " + ModelBundle.MANIFEST + " (" + String.join("; ", diff) + "); refusing to load it");
     }
-  }
-
-  private static void tensors(InputArchive a, String prefix, Map<String, List<Long>> out) {
-    try (StringVector keys = a.keys()) {
-      for (long i = 0; i < keys.size(); i++) {
-        String k = keys.get(i).getString();
-        try (Tensor t = new Tensor()) {
-          if (a.try_read(k, t)) {
-            out.put(prefix + k, shape(t));
-            continue;
-          }
-        }
-        try (InputArchive sub = new InputArchive()) {
-          if (a.try_read(k, sub)) {
-            tensors(sub, prefix + k + ".", out);
-          }
-        }
-      }
-    }
-  }
-
-  private static List<Long> shape(Tensor t) {
-    List<Long> s = new ArrayList<>();
-    for (long d = 0; d < t.dim(); d++) {
-      s.add(t.size(d));
-    }
-    return s;
   }
 
   private static void known(String where, String what, boolean unknown, int value) {
