@@ -42,9 +42,9 @@ import tsad.proto.PreparedPart;
  * The prepare job (a Hadoop Tool): reads long-format CSV, groups rows by slice with a secondary sort on time, cuts
  * windows with the same code as the local CLI and writes each accepted slice's cleaned series as a protobuf
  * SeriesRecord in SequenceFiles (readers cut its windows with the same builder); rejects go to OUTPUT/quarantine
- * with their reason, and every count to job counters and OUTPUT/_tsad_prepared.pb (sealed: {@link PreparedDir}). {@code tsad prepare} runs it
- * with a typed {@link Request}; as a Tool ({@code hadoop jar tsad-job.jar tsad.mr.PrepareJob [-D KEY=VALUE] INPUT
- * OUTPUT}) it takes its settings from the {@link JobKeys}.
+ * with their reason, and every count to job counters and OUTPUT/_tsad_prepared.pb (sealed: {@link PreparedDir}).
+ * {@code tsad prepare} runs it with a typed {@link Request}; as a Tool ({@code hadoop jar tsad-job.jar
+ * tsad.mr.PrepareJob [-D KEY=VALUE] INPUT OUTPUT}) it takes its settings from the {@link JobKeys}.
  */
 public final class PrepareJob extends Configured implements Tool {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PrepareJob.class);

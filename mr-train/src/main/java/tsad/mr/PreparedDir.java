@@ -131,7 +131,8 @@ public final class PreparedDir {
       }
       if (fs instanceof ChecksumFileSystem c && !fs.exists(c.getChecksumFile(st.getPath()))) {
         throw new DataException("prepared data " + dir + " is incomplete: " + p.getName() + " has lost its checksum "
-            + "file " + c.getChecksumFile(st.getPath()).getName() + ", so its contents cannot be verified" + AGAIN);
+            + "file " + c.getChecksumFile(st.getPath()).getName() + ", so its contents cannot be verified (copy prepared "
+            + "data with its hidden .crc files)" + AGAIN);
       }
     }
     if (!found.isEmpty()) {
