@@ -29,7 +29,12 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>{@code stderr: REGEX} / {@code stdout: REGEX} a pattern that must be found;</li>
  *   <li>{@code no-stack-trace} standard error must hold no "\tat " frame (default for exit codes other than 3);</li>
  *   <li>{@code exists: PATH} / {@code absent: PATH} a file that must or must not be there afterwards;</li>
- *   <li>{@code contains: PATH REGEX} a file whose text must hold the pattern.</li>
+ *   <li>{@code contains: PATH REGEX} a file whose text must hold the pattern;</li>
+ *   <li>{@code copy: FROM TO}, {@code delete: PATH}, {@code flip: PATH OFFSET} (the lowest bit of that byte),
+ *       {@code truncate: PATH BYTES} (the first BYTES kept) and
+ *       {@code proto-edit: PATH MESSAGE FROM => TO} (the protobuf file re-encoded with the first FROM in its text
+ *       format replaced by TO; MESSAGE is its class, e.g. {@code tsad.proto.BundleManifest}) change files between
+ *       runs, where they stand; a shared model is copied to {@code ${tmp}} before it is changed.</li>
  * </ul>
  * In ARGS and paths, {@code ${case}} is the case folder, {@code ${tmp}} a fresh directory per case, and
  * {@code ${model}} / {@code ${window-model}} small bundles trained once (slice mode T=32; window mode T=16 stride 4)
@@ -90,6 +95,8 @@ public class BadInputCorpusTest {
       }
       if (line.startsWith("run:")) {
         last = MainTest.tsad(line.substring(4).strip().split(" +"));
+      } else if (CaseFiles.change(line)) {
+        continue;
       } else {
         checks.add(line);
       }

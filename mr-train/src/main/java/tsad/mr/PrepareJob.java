@@ -36,14 +36,15 @@ import tsad.proto.FeatureStats;
 import tsad.core.scale.FeatureStatistics;
 import tsad.proto.PreparedData;
 import tsad.proto.PreparedLayout;
+import tsad.proto.PreparedPart;
 
 /**
  * The prepare job (a Hadoop Tool): reads long-format CSV, groups rows by slice with a secondary sort on time, cuts
  * windows with the same code as the local CLI and writes each accepted slice's cleaned series as a protobuf
  * SeriesRecord in SequenceFiles (readers cut its windows with the same builder); rejects go to OUTPUT/quarantine
- * with their reason, and every count to job counters and OUTPUT/_tsad_prepared.pb. {@code tsad prepare} runs it
- * with a typed {@link Request}; as a Tool ({@code hadoop jar tsad-job.jar tsad.mr.PrepareJob [-D KEY=VALUE] INPUT
- * OUTPUT}) it takes its settings from the {@link JobKeys}.
+ * with their reason, and every count to job counters and OUTPUT/_tsad_prepared.pb (sealed: {@link PreparedDir}).
+ * {@code tsad prepare} runs it with a typed {@link Request}; as a Tool ({@code hadoop jar tsad-job.jar
+ * tsad.mr.PrepareJob [-D KEY=VALUE] INPUT OUTPUT}) it takes its settings from the {@link JobKeys}.
  */
 public final class PrepareJob extends Configured implements Tool {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PrepareJob.class);
@@ -129,6 +130,8 @@ public final class PrepareJob extends Configured implements Tool {
     conf.set(JobKeys.FILES, String.join("\n", qualified));
     conf.set(JobKeys.SPEC, Base64.getEncoder().encodeToString(data.toByteArray()));
     conf.setBoolean(JobKeys.STRICT, options.strict());
+    // Readers refuse prepared data without _SUCCESS (also Oozie's done flag), so the committer always writes it.
+    conf.setBoolean(org.apache.hadoop.mapreduce.lib.output.FileOutputCommitter.SUCCESSFUL_JOB_OUTPUT_DIR_MARKER, true);
 
     String source = String.join(",", req.input());
     Job job = Job.getInstance(conf, "tsad prepare " + source);
@@ -155,12 +158,9 @@ public final class PrepareJob extends Configured implements Tool {
     long t0 = System.nanoTime();
     MrDefaults.run(job, "prepare");
     DataSummary summary = MrReports.summary(job.getCounters(), source);
-    PreparedData manifest = PreparedData.newBuilder().setData(data).setSummary(summary).setLayout(PreparedLayout.SERIES)
-        .setCreatedAtMs(System.currentTimeMillis()).addAllFeatureStats(mergeStats(out, conf, parser.featureNames()))
-        .build();
-    try (var os = out.getFileSystem(conf).create(new Path(out, MANIFEST))) {
-      os.write(manifest.toByteArray());
-    }
+    PreparedData manifest = mergeTasks(out, conf, parser.featureNames()).setData(data).setSummary(summary)
+        .setLayout(PreparedLayout.SERIES).setCreatedAtMs(System.currentTimeMillis()).build();
+    PreparedDir.write(out.getFileSystem(conf), out, manifest);
     for (FeatureStats f : manifest.getFeatureStatsList()) {
       LOG.info(f.getCount() == 0 ? "feature " + f.getName() + ": no values" : String.format(Locale.ROOT,
           "feature %s: %d values, mean %.6g, std %.6g, min %.6g, max %.6g", f.getName(), f.getCount(), f.getMean(),
@@ -181,20 +181,29 @@ public final class PrepareJob extends Configured implements Tool {
     return new Result(out, manifest, job);
   }
 
-  /** Merges the reduce tasks' feature statistics (exactly, in task order) and removes their files. */
-  private static List<FeatureStats> mergeStats(Path out, Configuration conf, List<String> features)
+  /**
+   * Merges the reduce tasks' files (feature statistics exactly, in task order; the record of each part file, with
+   * its length) and removes them.
+   */
+  private static PreparedData.Builder mergeTasks(Path out, Configuration conf, List<String> features)
       throws IOException {
     FileSystem fs = out.getFileSystem(conf);
     FeatureStatistics total = new FeatureStatistics(features);
-    FileStatus[] parts = fs.globStatus(new Path(out, STATS_PREFIX + "*"));
-    java.util.Arrays.sort(parts);
-    for (FileStatus st : parts) {
+    PreparedData.Builder b = PreparedData.newBuilder();
+    FileStatus[] tasks = fs.globStatus(new Path(out, STATS_PREFIX + "*"));
+    java.util.Arrays.sort(tasks);
+    for (FileStatus st : tasks) {
+      PreparedData task;
       try (var in = fs.open(st.getPath())) {
-        total.merge(PreparedData.parseFrom(in).getFeatureStatsList());
+        task = PreparedData.parseFrom(in);
+      }
+      total.merge(task.getFeatureStatsList());
+      for (PreparedPart p : task.getPartsList()) {
+        b.addParts(p.toBuilder().setBytes(fs.getFileStatus(new Path(out, p.getName())).getLen()));
       }
       fs.delete(st.getPath(), false);
     }
-    return total.toProto();
+    return b.addAllFeatureStats(total.toProto());
   }
 
   /**

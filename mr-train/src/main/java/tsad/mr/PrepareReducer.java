@@ -15,6 +15,7 @@ import tsad.core.window.Window;
 import tsad.core.window.WindowBuilder;
 import tsad.proto.DataSpec;
 import tsad.proto.PreparedData;
+import tsad.proto.PreparedPart;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.mapreduce.lib.output.FileOutputFormat;
 
@@ -33,6 +34,7 @@ public class PrepareReducer extends Reducer<SliceTimeKey, RowWritable, Text, Byt
   private DataReport report;
   private RejectSink quarantine;
   private FeatureStatistics stats;
+  private final PreparedDir.Digest written = new PreparedDir.Digest();
 
   /** Runs the task as Hadoop does, keeping its error, if it fails, for the job's message ({@link TaskFailures}). */
   @Override
@@ -74,6 +76,7 @@ public class PrepareReducer extends Reducer<SliceTimeKey, RowWritable, Text, Byt
     built.writeTo(outValue.getBytes());
     outKey.set(built.id());
     ctx.write(outKey, outValue);
+    written.add(outKey, outValue);
   }
 
   /**
@@ -95,13 +98,16 @@ public class PrepareReducer extends Reducer<SliceTimeKey, RowWritable, Text, Byt
   @Override
   protected void cleanup(Context ctx) throws IOException, InterruptedException {
     MrReports.count(report, ctx);
-    saveStats(ctx, PreparedData.newBuilder().addAllFeatureStats(stats.toProto()).build());
+    // The part file's name, record count and digest go into the job's report: readers refuse a lost or other part.
+    PreparedPart part = PreparedPart.newBuilder().setName(FileOutputFormat.getUniqueFile(ctx, "part", ""))
+        .setRecords(written.records()).setSha256(written.hex()).build();
+    saveStats(ctx, PreparedData.newBuilder().addAllFeatureStats(stats.toProto()).addParts(part).build());
     MrReports.close(quarantine);
   }
 
   /**
-   * Writes this task's feature statistics next to its part file, in the task's work directory so they are
-   * committed (or discarded) with the task's output: a retried task leaves one file, not two.
+   * Writes this task's feature statistics and the record of its part file next to that file, in the task's work
+   * directory so they are committed (or discarded) with the task's output: a retried task leaves one file, not two.
    */
   void saveStats(Context ctx, PreparedData taskStats) throws IOException, InterruptedException {
     Path file = new Path(FileOutputFormat.getWorkOutputPath(ctx),

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.ChecksumException;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -23,7 +24,6 @@ import tsad.core.window.WindowBuilder;
 import tsad.core.window.WindowList;
 import tsad.proto.DataSpec;
 import tsad.proto.PreparedData;
-import tsad.proto.PreparedLayout;
 
 /**
  * Reads the output of {@code tsad prepare} (local or HDFS): its manifest, and its windows, cut from the stored
@@ -62,22 +62,12 @@ public final class PreparedWindows {
     }
   }
 
-  /** The manifest (data spec and counts) of a prepared directory; refuses the layout of older versions. */
+  /**
+   * The manifest (data spec and counts) of a prepared directory, once the directory is checked whole
+   * ({@link PreparedDir#open}); refuses the layout of older versions.
+   */
   public static PreparedData manifest(Path dir, Configuration conf) throws IOException {
-    Path m = new Path(dir, PrepareJob.MANIFEST);
-    FileSystem fs = m.getFileSystem(conf);
-    if (!fs.exists(m)) {
-      throw new DataException(dir + " is not the output of tsad prepare (" + PrepareJob.MANIFEST + " is missing)");
-    }
-    PreparedData d;
-    try (var in = fs.open(m)) {
-      d = PreparedData.parseFrom(in);
-    }
-    if (d.getLayout() != PreparedLayout.SERIES) {
-      throw new DataException(dir + " was prepared by an older tsad (one record per window); run tsad prepare "
-          + "again on its input");
-    }
-    return d;
+    return PreparedDir.open(dir, conf);
   }
 
   /** All windows, in part-file order, cut with the spec the data was prepared with. */
@@ -96,8 +86,10 @@ public final class PreparedWindows {
     Text key = new Text();
     BytesWritable value = new BytesWritable();
     for (FileStatus st : parts) {
+      PreparedDir.Digest records = new PreparedDir.Digest();
       try (SequenceFile.Reader r = new SequenceFile.Reader(conf, SequenceFile.Reader.file(st.getPath()))) {
         while (r.next(key, value)) {
+          records.add(key, value);
           try {
             List<Window> w = cutter.windows(ByteBuffer.wrap(value.getBytes(), 0, value.getLength()));
             if (sample.keep(key.toString())) {
@@ -109,7 +101,10 @@ public final class PreparedWindows {
             throw new DataException(st.getPath() + ": record " + key + ": " + e.getMessage());
           }
         }
+      } catch (ChecksumException e) {
+        throw PreparedDir.damaged(dir, st.getPath(), e);
       }
+      PreparedDir.checkRecords(dir, manifest, st.getPath().getName(), records);
     }
     return WindowList.of(out);
   }

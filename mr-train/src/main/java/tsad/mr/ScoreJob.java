@@ -138,7 +138,7 @@ public final class ScoreJob extends Configured implements Tool {
           Inputs.csvOptions(d, false), Inputs.windowSpec(d), null, kept));
       Result r = score(conf, req, temp);
       outFs.mkdirs(kept);
-      for (String name : List.of(PrepareJob.MANIFEST, MrReports.QUARANTINE)) {
+      for (String name : List.of(PrepareJob.MANIFEST, PreparedDir.SEAL, MrReports.QUARANTINE)) {
         if (outFs.exists(new Path(temp, name))) {
           outFs.rename(new Path(temp, name), new Path(kept, name));
         }

@@ -3,9 +3,7 @@ package tsad.registry;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -17,14 +15,18 @@ import tsad.core.bundle.BundleException;
 import tsad.core.bundle.ModelBundle;
 import tsad.core.score.ScoringSession;
 import tsad.core.io.FileTrees;
+import tsad.core.io.Sha256Sums;
 
 /**
  * Turns any model reference into a verified local bundle: a directory path as is, a models:/ URI by
- * asking the registry which version it means and downloading that version once into a cache keyed by
- * the bundle's content hash. Every use re-verifies all sha256s; a damaged cached copy is thrown away
- * and fetched again, and a damaged download is refused.
+ * asking the registry which version it means and downloading that version once into a cache directory named by
+ * the content hash the version was registered with (its {@value #CONTENT_HASH} tag). Every use re-verifies all
+ * sha256s and that the cached bundle's content hash is its directory's name; a cached copy that fails is thrown
+ * away and fetched again, and a download that is not the registered content is refused.
  */
 public final class ModelResolver {
+  /** The version tag holding the bundle's content hash, recorded at registration. */
+  public static final String CONTENT_HASH = "tsad.content_hash";
   private static final Logger LOG = LoggerFactory.getLogger(ModelResolver.class);
   private final Path cacheDir;
   private final Supplier<ModelRegistry> registry;
@@ -73,28 +75,59 @@ public final class ModelResolver {
     }
     ModelRegistry reg = registry.get();
     ModelVersionInfo v = reg.resolve(uri);
-    Path index = cacheDir.resolve("index").resolve(safe(v.name())).resolve(v.version());
+    String registered = registeredHash(v);
     try {
-      if (Files.isRegularFile(index)) {
-        Path dir = cacheDir.resolve(Files.readString(index, StandardCharsets.UTF_8).trim());
-        try {
-          return new Resolved(ModelBundle.load(dir), dir, reference, v.name(), v.version(), true);
-        } catch (BundleException e) {
-          LOG.warn("cached copy of {} version {} failed verification ({}); fetching it again", v.name(),
-              v.version(), e.getMessage());
+      if (registered != null) {
+        Path dir = cacheDir.resolve(registered);
+        if (Files.isDirectory(dir)) {
+          ModelBundle cached = cached(v, dir, registered);
+          if (cached != null) {
+            return new Resolved(cached, dir, reference, v.name(), v.version(), true);
+          }
           deleteTree(dir);
         }
+      } else {
+        // Nothing to check a cached copy against: every use downloads the version and verifies the bundle itself.
+        LOG.warn("{} has no {} tag (it was not registered by tsad): its content cannot be checked against the "
+            + "registry, so it is downloaded on every use", ModelUri.of(v.name(), v.version()), CONTENT_HASH);
       }
-      Path dir = download(reg, v);
-      Files.createDirectories(index.getParent());
-      Files.writeString(index, dir.getFileName().toString(), StandardCharsets.UTF_8);
+      Path dir = download(reg, v, registered);
       return new Resolved(ModelBundle.load(dir), dir, reference, v.name(), v.version(), false);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  private Path download(ModelRegistry reg, ModelVersionInfo v) throws IOException {
+  /** The content hash a version was registered with, or null when it has none; a malformed one is refused. */
+  private static String registeredHash(ModelVersionInfo v) {
+    String h = v.tags().get(CONTENT_HASH);
+    if (h == null) {
+      return null;
+    }
+    if (!Sha256Sums.isSha256(h)) {
+      throw new BundleException(ModelUri.of(v.name(), v.version()) + ": its " + CONTENT_HASH + " tag is '" + h
+          + "', not a sha256; refusing to load it");
+    }
+    return h;
+  }
+
+  /** The verified bundle cached in {@code dir} when it is the registered content, else null (with the reason). */
+  private static ModelBundle cached(ModelVersionInfo v, Path dir, String registered) {
+    try {
+      ModelBundle b = ModelBundle.load(dir);
+      if (b.contentHash().equals(registered)) {
+        return b;
+      }
+      LOG.warn("the cached copy of {} version {} in {} holds content {}, not its name: fetching it again", v.name(),
+          v.version(), dir, b.contentHash());
+    } catch (BundleException e) {
+      LOG.warn("cached copy of {} version {} failed verification ({}); fetching it again", v.name(), v.version(),
+          e.getMessage());
+    }
+    return null;
+  }
+
+  private Path download(ModelRegistry reg, ModelVersionInfo v, String registered) throws IOException {
     String src = reg.downloadUri(v.name(), v.version());
     if (!src.startsWith("mlflow-artifacts:")) {
       throw new MlflowException(ModelUri.of(v.name(), v.version()) + " is stored at " + src + ", which this server"
@@ -112,13 +145,25 @@ public final class ModelResolver {
         throw new BundleException(ModelUri.of(v.name(), v.version()) + " as downloaded from " + src
             + " failed verification: " + e.getMessage());
       }
+      if (registered != null && !b.contentHash().equals(registered)) {
+        throw new BundleException(ModelUri.of(v.name(), v.version()) + " as downloaded from " + src + " is not the "
+            + "registered model: its content hash is " + b.contentHash() + ", the version was registered with "
+            + registered + " (tag " + CONTENT_HASH + "); refusing to load it");
+      }
+      // Named by its content hash (the registered one, checked above), so the name is checked on every reuse.
       Path dir = cacheDir.resolve(b.contentHash());
+      if (Files.isDirectory(dir) && cached(v, dir, b.contentHash()) == null) {
+        deleteTree(dir);
+      }
       try {
         Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-      } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
-        deleteTree(tmp);       // another process put the same content there first
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, dir);
+      } catch (java.nio.file.FileSystemException e) {
+        if (!Files.isDirectory(dir)) {
+          throw e;
+        }
+        deleteTree(tmp);       // the same content is there already: kept above, or put there by another process
       }
       LOG.info("downloaded {} version {} to {}", v.name(), v.version(), dir);
       return dir;
@@ -157,10 +202,6 @@ public final class ModelResolver {
       throw new UncheckedIOException(e);
     }
     return new Resolved(ModelBundle.load(target), target, reference, r.name(), r.version(), r.fromCache());
-  }
-
-  private static String safe(String name) {
-    return java.net.URLEncoder.encode(name, StandardCharsets.UTF_8);
   }
 
   static void deleteTree(Path p) {

@@ -7,14 +7,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.pytorch.InputArchive;
 import org.bytedeco.pytorch.OutputArchive;
+import tsad.core.io.Sha256Sums;
 import tsad.core.model.Autoencoder;
 import tsad.core.model.Versions;
 import tsad.core.scale.Scaler;
@@ -31,14 +30,21 @@ import tsad.proto.ThresholdParams;
 
 /**
  * A trained model on disk: manifest.pb (format version, model and data spec, sha256 of every file),
- * model.pt (libtorch weights), scaler.pb, threshold.pb, provenance.pb, and manifest.json for humans.
- * Loading verifies every hash and the format version. The one bundle loader of tsad.
+ * model.pt (libtorch weights), scaler.pb, threshold.pb, provenance.pb, manifest.json for humans, and
+ * manifest.sha256, the seal of the two files the manifest cannot pin (itself and its JSON view). Loading verifies
+ * the seal, every hash, the format version and every value ({@link BundleChecks}). The one bundle loader of tsad.
  */
 public final class ModelBundle {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ModelBundle.class);
   /** The bundle format this code writes and reads. */
-  public static final int FORMAT_VERSION = 1;
+  public static final int FORMAT_VERSION = 2;
+  /** The last format without a seal: still read, its values checked, its manifest unpinned. */
+  static final int UNSEALED_FORMAT = 1;
   /** The manifest file name. */
   public static final String MANIFEST = "manifest.pb";
+  /** The seal: sha256 of manifest.pb and manifest.json, in {@code sha256sum} format. */
+  public static final String SEAL = "manifest.sha256";
+  static final String JSON = "manifest.json";
   static final String WEIGHTS = "model.pt";
   static final String SCALER = "scaler.pb";
   static final String THRESHOLD = "threshold.pb";
@@ -99,9 +105,12 @@ public final class ModelBundle {
       BundleManifest manifest = m.build();
       BundleView view = BundleView.newBuilder().setManifest(manifest).setScaler(scaler).setThreshold(threshold)
           .setProvenance(provenance).build();
-      Files.writeString(dir.resolve("manifest.json"), JsonFormat.printer().print(view) + "\n");
-      // The manifest goes last: a directory without it is not a bundle, so a crash leaves no half-bundle.
-      Files.write(dir.resolve(MANIFEST), manifest.toByteArray());
+      byte[] json = (JsonFormat.printer().print(view) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      Files.write(dir.resolve(JSON), json);
+      byte[] manifestBytes = manifest.toByteArray();
+      Files.write(dir.resolve(MANIFEST), manifestBytes);
+      // The seal goes last: a format-2 directory without it is refused, so a crash leaves no half-bundle.
+      Files.write(dir.resolve(SEAL), seal(manifestBytes, json).toBytes());
     } catch (IOException e) {
       throw new BundleException("cannot write model bundle " + dir + ": " + e.getMessage());
     }
@@ -156,19 +165,36 @@ public final class ModelBundle {
     } catch (IOException e) {
       throw new BundleException("cannot read " + location + "/" + MANIFEST + ": " + e.getMessage());
     }
+    byte[] sealBytes = optional(location, source, SEAL);
+    if (sealBytes != null) {
+      verifySeal(location, source, sealBytes, manifestBytes);
+    }
     BundleManifest manifest;
     try {
       manifest = BundleManifest.parseFrom(manifestBytes);
     } catch (InvalidProtocolBufferException e) {
       throw new BundleException(location + "/" + MANIFEST + " is corrupt: " + e.getMessage());
     }
-    if (manifest.getFormatVersion() != FORMAT_VERSION) {
+    if (manifest.getFormatVersion() != FORMAT_VERSION && manifest.getFormatVersion() != UNSEALED_FORMAT) {
       throw new BundleException(location + " has bundle format version " + manifest.getFormatVersion()
-          + "; this tsad (" + Versions.TSAD + ") reads version " + FORMAT_VERSION
+          + "; this tsad (" + Versions.TSAD + ") reads versions " + UNSEALED_FORMAT + " and " + FORMAT_VERSION
           + (manifest.getFormatVersion() > FORMAT_VERSION ? ": upgrade tsad" : ": retrain or convert the model"));
+    }
+    if (sealBytes == null) {
+      if (manifest.getFormatVersion() != UNSEALED_FORMAT) {
+        // Only format 1 predates the seal: removing the seal of a newer bundle does not make it load unchecked.
+        throw new BundleException(location + " is incomplete: " + SEAL + " is missing, so " + MANIFEST
+            + " cannot be verified; refusing to load it");
+      }
+      LOG.warn("{} is a format-1 bundle: its files are verified, but its {} has no seal ({}); train it again to "
+          + "get one", location, MANIFEST, SEAL);
     }
     Map<String, byte[]> files = new LinkedHashMap<>();
     for (BundleFile f : manifest.getFilesList()) {
+      if (!java.util.Arrays.asList(REQUIRED).contains(f.getName()) || files.containsKey(f.getName())) {
+        throw new BundleException(location + "/" + MANIFEST + " lists a file '" + f.getName() + "' that is not a "
+            + "bundle file (or twice); refusing to load it");
+      }
       byte[] b;
       try {
         b = source.read(f.getName());
@@ -189,21 +215,84 @@ public final class ModelBundle {
         throw new BundleException(location + " is incomplete: its manifest does not list " + r);
       }
     }
+    ScalerParams scaler;
+    ThresholdParams threshold;
+    Provenance provenance;
     try {
-      return new ModelBundle(location, manifest, ScalerParams.parseFrom(files.get(SCALER)),
-          ThresholdParams.parseFrom(files.get(THRESHOLD)), Provenance.parseFrom(files.get(PROVENANCE)),
-          files.get(WEIGHTS), sha256(manifestBytes));
+      scaler = ScalerParams.parseFrom(files.get(SCALER));
+      threshold = ThresholdParams.parseFrom(files.get(THRESHOLD));
+      provenance = Provenance.parseFrom(files.get(PROVENANCE));
     } catch (InvalidProtocolBufferException e) {
       throw new BundleException(location + ": a bundle file is not valid protobuf: " + e.getMessage());
     }
+    BundleChecks.values(location, manifest, scaler, threshold);
+    return new ModelBundle(location, manifest, scaler, threshold, provenance, files.get(WEIGHTS),
+        sha256(manifestBytes));
   }
 
-  /** Builds the network from the spec and loads the stored weights into it; the caller owns (closes) it. */
+  /** The seal of a manifest and its JSON view, as {@link #write} stores it. */
+  static Sha256Sums seal(byte[] manifest, byte[] json) {
+    Map<String, byte[]> sealed = new LinkedHashMap<>();
+    sealed.put(MANIFEST, manifest);
+    sealed.put(JSON, json);
+    return Sha256Sums.of(sealed);
+  }
+
+  /** Requires the seal to list exactly manifest.pb and manifest.json, and both files to match it. */
+  private static void verifySeal(String location, FileSource source, byte[] sealBytes, byte[] manifestBytes) {
+    Sha256Sums seal;
+    try {
+      seal = Sha256Sums.parse(sealBytes);
+    } catch (IllegalArgumentException e) {
+      throw new BundleException(location + "/" + SEAL + " is corrupt: " + e.getMessage() + "; refusing to load it");
+    }
+    if (!seal.sums().keySet().equals(java.util.Set.of(MANIFEST, JSON))) {
+      throw new BundleException(location + "/" + SEAL + " seals " + seal.sums().keySet() + ", not " + MANIFEST
+          + " and " + JSON + "; refusing to load it");
+    }
+    byte[] json = optional(location, source, JSON);
+    if (json == null) {
+      throw new BundleException(location + " is incomplete: " + JSON + " is sealed in " + SEAL + " but missing");
+    }
+    for (Map.Entry<String, byte[]> f : List.of(Map.entry(MANIFEST, manifestBytes), Map.entry(JSON, json))) {
+      String why = seal.mismatch(f.getKey(), f.getValue());
+      if (why != null) {
+        throw new BundleException(location + ": " + f.getKey() + " does not match its sha256 in " + SEAL + " ("
+            + why + "): the bundle was modified or damaged after it was written; refusing to load it");
+      }
+    }
+  }
+
+  /** The bytes of {@code name}, or null when the source has no such file. */
+  private static byte[] optional(String location, FileSource source, String name) {
+    try {
+      return source.read(name);
+    } catch (NoSuchFileException e) {
+      return null;
+    } catch (IOException e) {
+      throw new BundleException("cannot read " + location + "/" + name + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * Builds the network from the spec and loads the stored weights into it, once they are known to be exactly the
+   * tensors the spec needs; the caller owns (closes) it.
+   */
   public Autoencoder newModel() {
-    Autoencoder model = Autoencoder.create(manifest.getModel());
+    Autoencoder model;
+    try {
+      model = Autoencoder.create(manifest.getModel());
+    } catch (RuntimeException e) {
+      throw new BundleException(location + ": cannot build the " + manifest.getModel().getArch() + " model of its "
+          + "spec: " + e.getMessage());
+    }
     try (BytePointer bytes = new BytePointer(weights); InputArchive a = new InputArchive()) {
       a.load_from(bytes, weights.length);
+      BundleChecks.weights(location, model, a);
       model.load(a);
+    } catch (BundleException e) {
+      model.close();
+      throw e;
     } catch (RuntimeException e) {
       model.close();
       throw new BundleException(location + ": cannot load the weights into a " + manifest.getModel().getArch()
@@ -263,11 +352,7 @@ public final class ModelBundle {
 
   /** Hex sha256 of bytes. */
   public static String sha256(byte[] b) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Sha256Sums.hex(b);
   }
 
   /** The human-readable JSON view of the bundle (as written to manifest.json). */

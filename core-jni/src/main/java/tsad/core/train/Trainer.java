@@ -1,9 +1,6 @@
 package tsad.core.train;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -14,8 +11,6 @@ import org.bytedeco.pytorch.Adam;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.AdamOptions;
 import org.bytedeco.pytorch.InferenceMode;
-import org.bytedeco.pytorch.InputArchive;
-import org.bytedeco.pytorch.OutputArchive;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
@@ -223,106 +218,6 @@ public final class Trainer {
         batch[i] = windows.get((int) picked[i]);
       }
       return Tensors.on(input.fill(batchView, 0, len), device);
-    }
-  }
-
-  /** Helpers for the per-epoch checkpoint files. */
-  static final class Checkpoints {
-    private Checkpoints() {}
-
-    static String fingerprint(List<Window> train, List<Window> val) {
-      try {
-        java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
-        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(0);
-        for (List<Window> part : List.of(train, val)) {
-          for (Window w : part) {
-            md.update(w.id().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            // The values' bits, big-endian, a window per update: the same digest as four bytes at a time, so
-            // every checkpoint written with that digest still resumes, at a fraction of the cost.
-            int n = w.steps() * w.features();
-            if (buf.capacity() < 4 * n) {
-              buf = java.nio.ByteBuffer.allocate(4 * n);
-            }
-            buf.clear();
-            for (int k = 0; k < n; k++) {
-              buf.putInt(Float.floatToIntBits(w.value(k)));
-            }
-            md.update(buf.array(), 0, 4 * n);
-          }
-          md.update((byte) '|');
-        }
-        return java.util.HexFormat.of().formatHex(md.digest());
-      } catch (java.security.NoSuchAlgorithmException e) {
-        throw new IllegalStateException(e);
-      }
-    }
-
-    static void save(Path dir, Autoencoder model, Adam adam, TrainCheckpoint cp, boolean improved) {
-      try {
-        Files.createDirectories(dir);
-        write(dir, "model.pt", a -> model.save(a));
-        write(dir, "optimizer.pt", a -> adam.save(a));
-        if (improved) {
-          Files.copy(dir.resolve("model.pt"), dir.resolve("best.pt"), StandardCopyOption.REPLACE_EXISTING);
-        }
-        // state.pb last: a checkpoint counts only once all its weights are on disk.
-        Path tmp = dir.resolve("state.pb.tmp");
-        Files.write(tmp, cp.toByteArray());
-        Files.move(tmp, dir.resolve("state.pb"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } catch (IOException e) {
-        throw new TrainingException("cannot write checkpoint in " + dir + ": " + e.getMessage());
-      }
-    }
-
-    private interface ArchiveFiller {
-      void fill(OutputArchive a);
-    }
-
-    private static void write(Path dir, String name, ArchiveFiller filler) throws IOException {
-      Path tmp = dir.resolve(name + ".tmp");
-      try (OutputArchive a = new OutputArchive()) {
-        filler.fill(a);
-        a.save_to(tmp.toString());
-      }
-      Files.move(tmp, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    static TrainCheckpoint load(Path dir, Autoencoder model, Adam adam, TrainConfig cfg, String fingerprint) {
-      Path state = dir.resolve("state.pb");
-      if (!Files.isRegularFile(state)) {
-        throw new TrainingException("--resume: no checkpoint found in " + dir + " (train without --resume first)");
-      }
-      try {
-        TrainCheckpoint cp = TrainCheckpoint.parseFrom(Files.readAllBytes(state));
-        if (!cp.getModel().equals(model.spec())) {
-          throw new TrainingException("--resume: the checkpoint in " + dir + " is for another model spec");
-        }
-        if (!cp.getDataFingerprint().equals(fingerprint)) {
-          throw new TrainingException("--resume: the checkpoint in " + dir + " was made from other training data");
-        }
-        if (cp.getConfig().getSeed() != cfg.getSeed() || cp.getConfig().getBatchSize() != cfg.getBatchSize()) {
-          throw new TrainingException("--resume: seed and batch size must match the interrupted run ("
-              + cp.getConfig().getSeed() + ", " + cp.getConfig().getBatchSize() + ")");
-        }
-        try (InputArchive a = new InputArchive()) {
-          a.load_from(dir.resolve("model.pt").toString());
-          model.load(a);
-        }
-        try (InputArchive a = new InputArchive()) {
-          a.load_from(dir.resolve("optimizer.pt").toString());
-          adam.load(a);
-        }
-        return cp;
-      } catch (IOException e) {
-        throw new TrainingException("--resume: cannot read checkpoint in " + dir + ": " + e.getMessage());
-      }
-    }
-
-    static void loadBest(Path dir, Autoencoder model) {
-      try (InputArchive a = new InputArchive()) {
-        a.load_from(dir.resolve("best.pt").toString());
-        model.load(a);
-      }
     }
   }
 }

@@ -106,8 +106,9 @@ class ModelBundleTest {
   @Test
   void aPackedBundleLoadsAsTheSameModelAndATamperedPackIsRefused() {
     BundlePack pack = ModelBundle.pack(bundleDir);
-    assertEquals(List.of("manifest.pb", "model.pt", "provenance.pb", "scaler.pb", "threshold.pb"),
-        pack.getFilesMap().keySet().stream().sorted().toList(), "the manifest and the files it lists");
+    assertEquals(List.of("manifest.json", "manifest.pb", "manifest.sha256", "model.pt", "provenance.pb", "scaler.pb",
+        "threshold.pb"), pack.getFilesMap().keySet().stream().sorted().toList(),
+        "the manifest, its seal and JSON view, and the files it lists");
     ModelBundle b = ModelBundle.load("pack", pack);
     assertEquals(ModelBundle.load(bundleDir).contentHash(), b.contentHash());
     assertArrayEquals(inMemoryScores, b.newScorer().scores(data, 64), 0.0);
@@ -137,10 +138,13 @@ class ModelBundleTest {
 
     Path future = copyBundle("future");
     BundleManifest m = BundleManifest.parseFrom(Files.readAllBytes(future.resolve("manifest.pb")));
-    Files.write(future.resolve("manifest.pb"), m.toBuilder().setFormatVersion(2).build().toByteArray());
+    byte[] next = m.toBuilder().setFormatVersion(ModelBundle.FORMAT_VERSION + 1).build().toByteArray();
+    Files.write(future.resolve("manifest.pb"), next);
+    Files.write(future.resolve(ModelBundle.SEAL), ModelBundle.seal(next,
+        Files.readAllBytes(future.resolve("manifest.json"))).toBytes());
     e = assertThrows(BundleException.class, () -> ModelBundle.load(future));
-    assertTrue(e.getMessage().contains("format version 2") && e.getMessage().contains("upgrade tsad"),
-        e.getMessage());
+    assertTrue(e.getMessage().contains("format version " + (ModelBundle.FORMAT_VERSION + 1))
+        && e.getMessage().contains("upgrade tsad"), e.getMessage());
 
     Path notBundle = Files.createDirectories(dir.resolve("empty"));
     e = assertThrows(BundleException.class, () -> ModelBundle.load(notBundle));
@@ -150,6 +154,10 @@ class ModelBundleTest {
 
     Path garbage = copyBundle("garbage");
     Files.writeString(garbage.resolve("manifest.pb"), "not protobuf at all \u0000\u0001\u00ff");
+    assertThrowsWith(BundleException.class, "manifest.pb does not match its sha256 in manifest.sha256",
+        () -> ModelBundle.load(garbage));
+    // Without its seal (an old bundle), a manifest that is not protobuf is refused as such.
+    Files.delete(garbage.resolve(ModelBundle.SEAL));
     assertThrowsWith(BundleException.class, "manifest.pb is corrupt", () -> ModelBundle.load(garbage));
   }
 

@@ -139,7 +139,7 @@ class TrainerBatchesTest {
     List<Window> val = List.of(new Window("b", "b", 0, 0, 2, 1, 2, 0, new float[] {0.5f, 0f}));
     org.junit.jupiter.api.Assertions.assertEquals(
         "a53d2ec30dd2509cdbdd8f8ff42178d71a8bf5c35e3ab15d59e04264b4458d29",
-        Trainer.Checkpoints.fingerprint(train, val));
+        Checkpoints.fingerprint(train, val));
     // Window-mode views of one series (derived ids "series@start"), all for training, no validation:
     // 's@1970-01-01T00:00:00Z' 1f 2f 's@1970-01-01T00:01:00Z' 2f 3f '|' '|'.
     List<Window> views = new WindowBuilder(new WindowSpec(WindowMode.WINDOW, 2, 1, LengthPolicy.REJECT))
@@ -148,6 +148,6 @@ class TrainerBatchesTest {
         views.stream().map(Window::id).toList());
     org.junit.jupiter.api.Assertions.assertEquals(
         "8f59f64eade6ff39b4753ba747f2b0f17d568b97831b5014b5e112d29c0b8ae1",
-        Trainer.Checkpoints.fingerprint(views, List.of()));
+        Checkpoints.fingerprint(views, List.of()));
   }
 }

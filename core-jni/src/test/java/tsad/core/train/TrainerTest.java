@@ -6,11 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static tsad.core.Expect.assertThrowsWith;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tsad.core.io.Sha256Sums;
 import tsad.core.model.Autoencoder;
 import tsad.core.model.Fixtures;
 import tsad.core.model.TorchRuntime;
@@ -95,6 +98,82 @@ class TrainerTest {
     TrainingException e = assertThrows(TrainingException.class,
         () -> trainAndScore(Fixtures.quick(4), cp, true, Fixtures.sines(60, 32, 1, 10)));
     assertTrue(e.getMessage().contains("other training data"), e.getMessage());
+  }
+
+  @Test
+  void resumeVerifiesEveryCheckpointFileAgainstItsSeal() throws java.io.IOException {
+    List<Window> data = Fixtures.sines(60, 32, 1, 9);
+    Path cp = dir.resolve("sealed");
+    trainAndScore(Fixtures.quick(2), cp, false, data);
+    Sha256Sums seal = Sha256Sums.parse(Files.readAllBytes(cp.resolve(Checkpoints.SEAL)));
+    assertEquals(List.of("state-2.pb", "model-2.pt", "optimizer-2.pt"), List.copyOf(seal.sums().keySet()).subList(0, 3),
+        "the last epoch's files");
+    assertTrue(List.copyOf(seal.sums().keySet()).get(3).matches("best-[12]\\.pt"), seal.sums().toString());
+    try (var s = Files.list(cp)) {
+      assertEquals(seal.sums().size() + 1, s.count(), "only the sealed files and the seal stay");
+    }
+    for (String name : seal.sums().keySet()) {
+      Path copy = copyDir(cp, "flip-" + name);
+      byte[] b = Files.readAllBytes(copy.resolve(name));
+      b[b.length / 2] ^= 1;
+      Files.write(copy.resolve(name), b);
+      assertThrowsWith(TrainingException.class, name + " does not match its sha256 in checkpoint.sha256",
+          () -> trainAndScore(Fixtures.quick(4), copy, true, data));
+      Path gone = copyDir(cp, "gone-" + name);
+      Files.delete(gone.resolve(name));
+      assertThrowsWith(TrainingException.class, "is incomplete: " + name + " is missing",
+          () -> trainAndScore(Fixtures.quick(4), gone, true, data));
+    }
+    Path unsealed = copyDir(cp, "unsealed");
+    Files.delete(unsealed.resolve(Checkpoints.SEAL));
+    assertThrowsWith(TrainingException.class, "no checkpoint found",
+        () -> trainAndScore(Fixtures.quick(4), unsealed, true, data));
+    Files.write(unsealed.resolve("state.pb"), Files.readAllBytes(cp.resolve("state-2.pb")));
+    assertThrowsWith(TrainingException.class, "written by an older tsad and has no seal",
+        () -> trainAndScore(Fixtures.quick(4), unsealed, true, data));
+    Path foreign = copyDir(cp, "foreign");
+    Files.writeString(foreign.resolve(Checkpoints.SEAL), Files.readString(foreign.resolve(Checkpoints.SEAL))
+        + Sha256Sums.hex(new byte[0]) + "  notes.txt\n");
+    assertThrowsWith(TrainingException.class, "names 'notes.txt', which is not one of a checkpoint's files",
+        () -> trainAndScore(Fixtures.quick(4), foreign, true, data));
+  }
+
+  @Test
+  void resumeRefusesResealedWeightsOfAnotherShapeAndIgnoresAHalfWrittenEpoch() throws java.io.IOException {
+    List<Window> data = Fixtures.sines(60, 32, 1, 9);
+    Path cp = dir.resolve("reshaped");
+    trainAndScore(Fixtures.quick(2), cp, false, data);
+    Path other = dir.resolve("other");
+    ModelSpec wide = DENSE.toBuilder().addHidden(64).addHidden(8).build();
+    Split.Parts p = Split.of(data, 0.2, 7);
+    Scaler scaler = Scaler.fit(ScalerParams.Kind.STANDARD, p.train(), List.of("value"));
+    try (Autoencoder m = Autoencoder.create(wide)) {
+      new Trainer(Fixtures.quick(1), other, TrainListener.NONE).train(m, p.train(), p.validation(), scaler, false);
+    }
+    Path mixed = copyDir(cp, "mixed");
+    Files.copy(other.resolve("model-1.pt"), mixed.resolve("model-2.pt"), StandardCopyOption.REPLACE_EXISTING);
+    java.util.Map<String, byte[]> files = new java.util.LinkedHashMap<>();
+    for (String n : Sha256Sums.parse(Files.readAllBytes(mixed.resolve(Checkpoints.SEAL))).sums().keySet()) {
+      files.put(n, Files.readAllBytes(mixed.resolve(n)));
+    }
+    Files.write(mixed.resolve(Checkpoints.SEAL), Sha256Sums.of(files).toBytes());
+    assertThrowsWith(TrainingException.class, "fc0.weight is [64, 32], the spec needs [32, 32]",
+        () -> trainAndScore(Fixtures.quick(4), mixed, true, data));
+    // An epoch cut off before its seal was written: its files are there, the seal still names epoch 2's.
+    double[] straight = trainAndScore(Fixtures.quick(4), dir.resolve("straight"), false, data);
+    Files.write(cp.resolve("model-3.pt"), new byte[] {1, 2, 3});
+    Files.write(cp.resolve("state-3.pb"), new byte[] {4});
+    assertArrayEquals(straight, trainAndScore(Fixtures.quick(4), cp, true, data), 0.0);
+  }
+
+  private Path copyDir(Path from, String name) throws java.io.IOException {
+    Path to = Files.createDirectories(dir.resolve("copies").resolve(name));
+    try (var s = Files.list(from)) {
+      for (Path f : s.toList()) {
+        Files.copy(f, to.resolve(f.getFileName()));
+      }
+    }
+    return to;
   }
 
   @Test

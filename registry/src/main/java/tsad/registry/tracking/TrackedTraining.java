@@ -26,6 +26,7 @@ import tsad.proto.ScoreDistribution;
 import tsad.registry.MlflowException;
 import tsad.registry.MlflowSettings;
 import tsad.registry.ModelRegistry;
+import tsad.registry.ModelResolver;
 import tsad.registry.ModelVersionInfo;
 
 /**
@@ -131,7 +132,7 @@ public final class TrackedTraining {
         hooks.beforeRegister();
         try (ModelRegistry reg = new ModelRegistry(o.settings())) {
           Map<String, String> vt = new LinkedHashMap<>();
-          vt.put("tsad.content_hash", bundle.contentHash());
+          vt.put(ModelResolver.CONTENT_HASH, bundle.contentHash());
           vt.put("tsad.gate", out.gate() == null ? "none" : gatePasses ? "passed" : "failed");
           if (req.parentModel() != null && !req.parentModel().isEmpty()) {
             vt.put("tsad.parent", req.parentModel());
