@@ -7,40 +7,18 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.mlflow.tracking.MlflowClient;
-import org.mlflow.tracking.creds.BasicMlflowHostCreds;
-import org.mlflow.tracking.creds.MlflowHostCreds;
-import org.mlflow.tracking.creds.MlflowHostCredsProvider;
 import tsad.core.data.DataException;
 
 /**
- * The MLflow model registry: register versions (and wait until READY), aliases, stages, listing, and
- * resolving models:/ URIs with errors that name what exists. Reads go through the official Java
- * client; writes through REST, which the client lacks.
+ * The MLflow model registry: register versions (and wait until READY), aliases and their history, stages,
+ * listing, and resolving models:/ URIs with errors that name what exists; all through {@link MlflowRest}.
  */
 public final class ModelRegistry implements AutoCloseable {
   private final MlflowRest rest;
-  private final MlflowClient client;
 
   /** Connects to the registry of one server. */
   public ModelRegistry(MlflowSettings settings) {
     this.rest = new MlflowRest(settings);
-    this.client = client(settings);
-  }
-
-  /** The official client, authenticated from the settings. */
-  public static MlflowClient client(MlflowSettings s) {
-    MlflowHostCreds creds = new BasicMlflowHostCreds(s.trackingUri(), s.username(), s.password(), s.token(),
-        s.insecureTls());
-    return new MlflowClient(new MlflowHostCredsProvider() {
-      @Override
-      public MlflowHostCreds getHostCreds() {
-        return creds;
-      }
-
-      @Override
-      public void refresh() { }
-    });
   }
 
   /** The REST caller (shared retry policy). */
@@ -186,18 +164,29 @@ public final class ModelRegistry implements AutoCloseable {
     rest.post("model-versions/set-tag", body);
   }
 
-  /** One version (official client). */
+  /** One version. */
   public ModelVersionInfo version(String name, String version) {
-    return ModelVersionInfo.fromProto(rest.retry("get " + name + " version " + version,
-        () -> client.getModelVersion(name, version)));
+    return ModelVersionInfo.fromJson(rest.get("model-versions/get", Map.of("name", name, "version", version))
+        .getAsJsonObject("model_version"));
   }
 
   /** All versions of a model, newest first; an unknown model fails naming the models that exist. */
   public List<ModelVersionInfo> versions(String name) {
     requireModel(name);
     List<ModelVersionInfo> out = new ArrayList<>();
-    rest.retry("search versions of " + name, () -> client.searchModelVersions("name='" + name.replace("'", "\\'")
-        + "'", 1000, List.of())).getItems().forEach(v -> out.add(ModelVersionInfo.fromProto(v)));
+    String page = "";
+    do {
+      Map<String, String> q = new java.util.HashMap<>(Map.of("filter", "name='" + name.replace("'", "\\'") + "'",
+          "max_results", "1000"));
+      if (!page.isEmpty()) {
+        q.put("page_token", page);
+      }
+      JsonObject res = rest.get("model-versions/search", q);
+      if (res.has("model_versions")) {
+        res.getAsJsonArray("model_versions").forEach(v -> out.add(ModelVersionInfo.fromJson(v.getAsJsonObject())));
+      }
+      page = res.has("next_page_token") ? res.get("next_page_token").getAsString() : "";
+    } while (!page.isEmpty());
     // search results may lack aliases: fill them from the registered model's alias list
     Map<String, List<String>> aliases = aliases(name);
     List<ModelVersionInfo> withAliases = new ArrayList<>();
@@ -276,6 +265,6 @@ public final class ModelRegistry implements AutoCloseable {
 
   @Override
   public void close() {
-    client.close();
+    // nothing held open: java.net.http clients release their connections when unreachable
   }
 }
