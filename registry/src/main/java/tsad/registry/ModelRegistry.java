@@ -10,10 +10,12 @@ import java.util.stream.Collectors;
 import tsad.core.data.DataException;
 
 /**
- * The MLflow model registry: register versions (and wait until READY), aliases and their history, stages,
+ * The MLflow model registry: register versions (and wait until READY), aliases with their history, stages,
  * listing, and resolving models:/ URIs with errors that name what exists; all through {@link MlflowRest}.
  */
 public final class ModelRegistry implements AutoCloseable {
+  /** How often a writer re-reads the alias before it gives up on it settling (each round is two calls). */
+  private static final int SETTLE_ROUNDS = 20;
   private final MlflowRest rest;
 
   /** Connects to the registry of one server. */
@@ -102,11 +104,14 @@ public final class ModelRegistry implements AutoCloseable {
   /**
    * Points an alias at a version (moving it from any previous holder) and records the move in the alias
    * history, so {@link #rollbackAlias} can undo it. Every tsad path that moves an alias goes through here.
+   *
+   * @return the version the alias points at now: {@code version}, or a version promoted at the same time and
+   *     recorded after it
    */
-  public void setAlias(String name, String alias, String version) {
-    AliasHistory h = AliasHistory.of(model(name), alias);
-    postAlias(name, alias, version);
-    rest.post("registered-models/set-tag", h.moved(version).tagBody(name));
+  public String setAlias(String name, String alias, String version) {
+    String[] tag = AliasHistory.of(model(name), alias).move(version);
+    setModelTag(name, tag[0], tag[1]);
+    return settle(name, alias);
   }
 
   /** The versions that held an alias, oldest first, as tsad recorded them (MLflow keeps no alias history). */
@@ -125,10 +130,51 @@ public final class ModelRegistry implements AutoCloseable {
     AliasHistory h = AliasHistory.of(model(name), alias);
     java.util.Set<String> existing = versions(name).stream().map(ModelVersionInfo::version)
         .collect(Collectors.toSet());
-    AliasHistory.Rollback r = h.rollback(existing, name);
-    postAlias(name, alias, r.to());
-    rest.post("registered-models/set-tag", r.history().tagBody(name));
-    return r;
+    String[] tag = h.rollback(existing, name);
+    setModelTag(name, tag[0], tag[1]);
+    return new AliasHistory.Rollback(h.holder(), settle(name, alias));
+  }
+
+  /**
+   * Moves the alias to where its history says it belongs until a read after the move agrees. The last writer's
+   * final read sees every entry written before it, so when writers stop the alias and its history agree: the
+   * alias ends at the last recorded move, and every recorded move stays in the history.
+   */
+  private String settle(String name, String alias) {
+    for (int round = 0; round < SETTLE_ROUNDS; round++) {
+      AliasHistory h = AliasHistory.of(model(name), alias);
+      String target = h.target();
+      if (target == null || target.equals(h.holder())) {
+        compact(name, h);
+        return target;
+      }
+      postAlias(name, alias, target);
+    }
+    throw new MlflowException("alias @" + alias + " of model " + name + " kept moving under " + SETTLE_ROUNDS
+        + " rounds of concurrent promotions; run 'tsad models list " + name + "' to see where it points", 0, "");
+  }
+
+  /** Sums up a long history in one entry and deletes the entries it replaces. */
+  private void compact(String name, AliasHistory h) {
+    AliasHistory.Compaction c = h.compaction();
+    if (c == null) {
+      return;
+    }
+    setModelTag(name, c.key(), c.value());
+    for (String key : c.delete()) {
+      JsonObject body = new JsonObject();
+      body.addProperty("name", name);
+      body.addProperty("key", key);
+      rest.delete("registered-models/delete-tag", body);
+    }
+  }
+
+  private void setModelTag(String name, String key, String value) {
+    JsonObject body = new JsonObject();
+    body.addProperty("name", name);
+    body.addProperty("key", key);
+    body.addProperty("value", value);
+    rest.post("registered-models/set-tag", body);
   }
 
   private void postAlias(String name, String alias, String version) {
