@@ -7,7 +7,7 @@
 mvn -B -q -ntp -pl hive-udf -am -DskipTests package 2>&1 | sed "s/\x1b\[[0-9;]*m//g" >&2
 mvn -B -q -ntp -pl hive-udf -am dependency:build-classpath -Dmdep.outputFile="$out/classpath.txt" \
   -Dmdep.includeScope=test \
-  -DexcludeArtifactIds=tsad-core-jni,tsad-registry,protobuf-java,protobuf-java-util,gson,mlflow-client,javacpp,pytorch,openblas \
+  -DexcludeArtifactIds=tsad-core-jni,tsad-registry,protobuf-java,protobuf-java-util,gson,javacpp,pytorch,openblas \
   2>&1 | sed "s/\x1b\[[0-9;]*m//g" >&2
 hive_cp="$root/hive-udf/target/test-classes:$root/hive-udf/target/tsad-hive-udf.jar:$(cat "$out/classpath.txt")"
 hive_opens="--add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED

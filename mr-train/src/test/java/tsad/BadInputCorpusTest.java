@@ -27,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  *       checks apply to the last one;</li>
  *   <li>{@code exit: N} the expected exit code of the last run;</li>
  *   <li>{@code stderr: REGEX} / {@code stdout: REGEX} a pattern that must be found;</li>
+ *   <li>{@code lacks: REGEX} a pattern that neither standard output nor standard error may hold (a secret);</li>
  *   <li>{@code no-stack-trace} standard error must hold no "\tat " frame (default for exit codes other than 3);</li>
  *   <li>{@code exists: PATH} / {@code absent: PATH} a file that must or must not be there afterwards;</li>
  *   <li>{@code contains: PATH REGEX} a file whose text must hold the pattern;</li>
@@ -118,6 +119,8 @@ public class BadInputCorpusTest {
             + "/ in " + what);
         case "stdout" -> assertTrue(Pattern.compile(value).matcher(last.out()).find(), "stdout lacks /" + value
             + "/ in " + what);
+        case "lacks" -> assertFalse(Pattern.compile(value).matcher(last.err() + "\n" + last.out()).find(), "/"
+            + value + "/ printed by " + what);
         case "no-stack-trace" -> { }
         case "exists" -> assertTrue(Files.exists(Path.of(value)), value + " missing after " + what);
         case "absent" -> assertFalse(Files.exists(Path.of(value)), value + " left behind by " + what);

@@ -120,4 +120,28 @@ class MlflowCliTest {
     assertEquals(1, aliasOnly.code());
     assertTrue(aliasOnly.err().contains("--alias and --stage need --register"), aliasOnly.err());
   }
+
+  @Test
+  void credentialsInTheTrackingUriAreNeverPrinted() throws IOException {
+    String withSecret = uri.replace("http://", "http://alice:s3cret@");
+    Run train = tsad("train", "--input", dir.resolve("a/train.csv").toString(), "--model-out",
+        dir.resolve("secret").toString(), "--window", "32", "--epochs", "2", "--threads", "1",
+        "--tracking-uri", withSecret, "--experiment", "cli", "--register", "secret-model");
+    assertEquals(0, train.code(), train.err());
+    assertTrue(train.out().contains("mlflow run: " + uri + "/#/experiments/"), train.out());
+    Run list = tsad("models", "list", "secret-model", "--tracking-uri", withSecret);
+    assertEquals(0, list.code(), list.err());
+    Run missing = tsad("score", "--model", "models:/secret-model/9", "--input", dir.resolve("a/test.csv").toString(),
+        "--tracking-uri", withSecret, "--cache-dir", cache.toString());
+    assertEquals(1, missing.code());
+    assertTrue(missing.err().startsWith("tsad: error: "), missing.err());
+    for (Run r : List.of(train, list, missing)) {
+      assertTrue(!(r.out() + r.err()).contains("s3cret"), r.out() + r.err());
+    }
+    // nor is it stored with the run
+    String runId = train.out().replaceAll("(?s).*/runs/([0-9a-f]+).*", "$1");
+    String stored = new tsad.registry.MlflowRest(MlflowServer.get().settings()).get("runs/get",
+        java.util.Map.of("run_id", runId)).toString();
+    assertTrue(stored.contains(runId) && !stored.contains("s3cret"), stored);
+  }
 }

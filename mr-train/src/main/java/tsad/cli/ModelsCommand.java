@@ -93,8 +93,9 @@ public final class ModelsCommand implements Runnable {
       try (ModelRegistry reg = new ModelRegistry(registry.settings())) {
         ModelVersionInfo v = reg.resolve(ModelUri.parse(ModelUri.of(name, version)));
         if (target.alias != null) {
-          reg.setAlias(name, target.alias, v.version());
-          System.out.printf("models:/%s@%s -> version %s%n", name, target.alias, v.version());
+          String now = reg.setAlias(name, target.alias, v.version());
+          System.out.printf("models:/%s@%s -> version %s%s%n", name, target.alias, v.version(),
+              now.equals(v.version()) ? "" : " (then version " + now + ", promoted at the same time)");
         } else {
           String stage = ModelUri.stage(target.stage);
           reg.transitionStage(name, v.version(), stage, archiveExisting);

@@ -10,8 +10,13 @@ import tsad.registry.ModelResolver;
 public final class RegistryMixin {
   @Option(names = "--tracking-uri", paramLabel = "URI",
       description = "MLflow server (default: $MLFLOW_TRACKING_URI). Auth: MLFLOW_TRACKING_TOKEN, "
-          + "MLFLOW_TRACKING_USERNAME/PASSWORD, MLFLOW_TRACKING_INSECURE_TLS.")
+          + "MLFLOW_TRACKING_USERNAME/PASSWORD (or user:password@ in the URI), MLFLOW_TRACKING_INSECURE_TLS.")
   String trackingUri;
+
+  @Option(names = "--mlflow-timeout", paramLabel = "SECONDS",
+      description = "Longest wait for the MLflow server in one call, retries included (default: $"
+          + MlflowSettings.TIMEOUT_VARIABLE + " or 30).")
+  String timeout;
 
   @Option(names = "--cache-dir", paramLabel = "DIR",
       description = "Local cache of downloaded models (default: $TSAD_CACHE_DIR or ~/.cache/tsad/models).")
@@ -19,7 +24,8 @@ public final class RegistryMixin {
 
   /** Server settings from the option or the environment. */
   public MlflowSettings settings() {
-    return MlflowSettings.fromEnv(trackingUri);
+    MlflowSettings s = MlflowSettings.fromEnv(trackingUri);
+    return timeout == null ? s : s.withTimeout(MlflowSettings.timeout(timeout, "--mlflow-timeout"));
   }
 
   /** True when a server was named by option or environment. */

@@ -10,6 +10,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
@@ -22,25 +23,26 @@ import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
-import org.mlflow.tracking.MlflowClientException;
-import org.mlflow.tracking.MlflowHttpException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The MLflow REST calls the official Java client lacks (registry writes, aliases, the artifact proxy),
- * plus the retry policy for every call: bounded attempts with exponential backoff on transient failures
- * (no answer, 429, 5xx), none on client errors, then one clear error.
+ * Every call tsad makes to an MLflow server (tracking, registry, the artifact proxy), with one retry policy:
+ * bounded attempts with exponential backoff on transient failures (no answer, 429, 5xx), none on client errors,
+ * all within one time bound per call ({@link MlflowSettings#timeoutMillis()}), then one clear error.
  */
 public final class MlflowRest {
   private static final Logger LOG = LoggerFactory.getLogger(MlflowRest.class);
+  private static final String TIMEOUT_HINT = "the bound of one call; raise it with --mlflow-timeout SECONDS or "
+      + MlflowSettings.TIMEOUT_VARIABLE;
   private final MlflowSettings settings;
   private final HttpClient http;
 
   /** Creates a REST caller for one server. */
   public MlflowRest(MlflowSettings settings) {
     this.settings = settings;
-    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
+    HttpClient.Builder b = HttpClient.newBuilder()
+        .connectTimeout(Duration.ofMillis(Math.min(10_000, settings.timeoutMillis())));
     if (settings.insecureTls()) {
       b.sslContext(trustAll());
     }
@@ -111,14 +113,20 @@ public final class MlflowRest {
     if (auth != null) {
       req.header("Authorization", auth);
     }
-    HttpRequest r = req.timeout(Duration.ofSeconds(60)).build();
-    return retry(what, () -> {
+    long deadline = System.nanoTime() + settings.timeoutMillis() * 1_000_000;
+    return retry(what, deadline, () -> {
       try {
-        HttpResponse<byte[]> resp = http.send(r, HttpResponse.BodyHandlers.ofByteArray());
+        // Each attempt may use what is left of the call's bound, so a server that accepts and never answers
+        // costs the bound once, not once per attempt.
+        HttpResponse<byte[]> resp = http.send(req.timeout(Duration.ofMillis(Math.max(1, left(deadline)))).build(),
+            HttpResponse.BodyHandlers.ofByteArray());
         if (resp.statusCode() / 100 != 2) {
           throw error(what, resp.statusCode(), new String(resp.body(), StandardCharsets.UTF_8));
         }
         return resp.body();
+      } catch (HttpTimeoutException e) {
+        throw new MlflowException(what + ": no answer from " + settings.trackingUri() + " within "
+            + seconds(settings.timeoutMillis()) + " (" + TIMEOUT_HINT + ")", 0, "");
       } catch (IOException e) {
         throw new MlflowException(what + ": no answer from " + settings.trackingUri() + " (" + e + ")", 0, "");
       } catch (InterruptedException e) {
@@ -142,28 +150,23 @@ public final class MlflowRest {
         + message, status, code);
   }
 
-  /**
-   * Runs a call with the retry policy; calls of the official client are mapped to {@link MlflowException}
-   * too, so one policy covers both.
-   */
-  public <T> T retry(String what, Supplier<T> call) {
+  /** Runs a call with the retry policy: transient failures are retried while attempts and the bound last. */
+  private <T> T retry(String what, long deadline, Supplier<T> call) {
     long wait = settings.backoffMillis();
+    int attempts = Math.max(1, settings.retries());
     MlflowException last = null;
-    for (int attempt = 1; attempt <= Math.max(1, settings.retries()); attempt++) {
+    int attempt = 0;
+    while (attempt < attempts) {
+      attempt++;
       try {
         return call.get();
-      } catch (MlflowHttpException e) {
-        last = error(what, e.getStatusCode(), e.getBodyMessage() == null ? "" : e.getBodyMessage());
-      } catch (MlflowClientException e) {
-        last = new MlflowException(what + ": no answer from " + settings.trackingUri() + " (" + e.getMessage() + ")",
-            0, "");
       } catch (MlflowException e) {
         last = e;
       }
-      if (!last.transientFailure() || attempt == settings.retries()) {
+      if (!last.transientFailure() || attempt == attempts || left(deadline) <= wait) {
         break;
       }
-      LOG.warn("{} (attempt {} of {}); retrying in {} ms", last.getMessage(), attempt, settings.retries(), wait);
+      LOG.warn("{} (attempt {} of {}); retrying in {} ms", last.getMessage(), attempt, attempts, wait);
       try {
         Thread.sleep(wait);
       } catch (InterruptedException ie) {
@@ -173,10 +176,18 @@ public final class MlflowRest {
       wait = Math.min(wait * 2, 4000);
     }
     if (last.transientFailure()) {
-      throw new MlflowException(last.getMessage() + " — gave up after " + settings.retries() + " attempts; is the "
-          + "server up? (scripts/mlflow-server.sh status)", last.status(), last.errorCode());
+      throw new MlflowException(last.getMessage() + " — gave up after " + attempt + (attempt == 1 ? " attempt"
+          : " attempts") + "; is the server up? (scripts/mlflow-server.sh status)", last.status(), last.errorCode());
     }
     throw last;
+  }
+
+  private static long left(long deadline) {
+    return (deadline - System.nanoTime()) / 1_000_000;
+  }
+
+  private static String seconds(long millis) {
+    return millis % 1000 == 0 ? millis / 1000 + " s" : String.format(java.util.Locale.ROOT, "%.1f s", millis / 1e3);
   }
 
   private static JsonObject json(byte[] body) {

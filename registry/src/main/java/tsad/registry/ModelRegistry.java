@@ -7,40 +7,20 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.mlflow.tracking.MlflowClient;
-import org.mlflow.tracking.creds.BasicMlflowHostCreds;
-import org.mlflow.tracking.creds.MlflowHostCreds;
-import org.mlflow.tracking.creds.MlflowHostCredsProvider;
 import tsad.core.data.DataException;
 
 /**
- * The MLflow model registry: register versions (and wait until READY), aliases, stages, listing, and
- * resolving models:/ URIs with errors that name what exists. Reads go through the official Java
- * client; writes through REST, which the client lacks.
+ * The MLflow model registry: register versions (and wait until READY), aliases with their history, stages,
+ * listing, and resolving models:/ URIs with errors that name what exists; all through {@link MlflowRest}.
  */
 public final class ModelRegistry implements AutoCloseable {
+  /** How often a writer re-reads the alias before it gives up on it settling (each round is two calls). */
+  private static final int SETTLE_ROUNDS = 20;
   private final MlflowRest rest;
-  private final MlflowClient client;
 
   /** Connects to the registry of one server. */
   public ModelRegistry(MlflowSettings settings) {
     this.rest = new MlflowRest(settings);
-    this.client = client(settings);
-  }
-
-  /** The official client, authenticated from the settings. */
-  public static MlflowClient client(MlflowSettings s) {
-    MlflowHostCreds creds = new BasicMlflowHostCreds(s.trackingUri(), s.username(), s.password(), s.token(),
-        s.insecureTls());
-    return new MlflowClient(new MlflowHostCredsProvider() {
-      @Override
-      public MlflowHostCreds getHostCreds() {
-        return creds;
-      }
-
-      @Override
-      public void refresh() { }
-    });
   }
 
   /** The REST caller (shared retry policy). */
@@ -124,11 +104,14 @@ public final class ModelRegistry implements AutoCloseable {
   /**
    * Points an alias at a version (moving it from any previous holder) and records the move in the alias
    * history, so {@link #rollbackAlias} can undo it. Every tsad path that moves an alias goes through here.
+   *
+   * @return the version the alias points at now: {@code version}, or a version promoted at the same time and
+   *     recorded after it
    */
-  public void setAlias(String name, String alias, String version) {
-    AliasHistory h = AliasHistory.of(model(name), alias);
-    postAlias(name, alias, version);
-    rest.post("registered-models/set-tag", h.moved(version).tagBody(name));
+  public String setAlias(String name, String alias, String version) {
+    String[] tag = AliasHistory.of(model(name), alias).move(version);
+    setModelTag(name, tag[0], tag[1]);
+    return settle(name, alias);
   }
 
   /** The versions that held an alias, oldest first, as tsad recorded them (MLflow keeps no alias history). */
@@ -147,10 +130,51 @@ public final class ModelRegistry implements AutoCloseable {
     AliasHistory h = AliasHistory.of(model(name), alias);
     java.util.Set<String> existing = versions(name).stream().map(ModelVersionInfo::version)
         .collect(Collectors.toSet());
-    AliasHistory.Rollback r = h.rollback(existing, name);
-    postAlias(name, alias, r.to());
-    rest.post("registered-models/set-tag", r.history().tagBody(name));
-    return r;
+    String[] tag = h.rollback(existing, name);
+    setModelTag(name, tag[0], tag[1]);
+    return new AliasHistory.Rollback(h.holder(), settle(name, alias));
+  }
+
+  /**
+   * Moves the alias to where its history says it belongs until a read after the move agrees. The last writer's
+   * final read sees every entry written before it, so when writers stop the alias and its history agree: the
+   * alias ends at the last recorded move, and every recorded move stays in the history.
+   */
+  private String settle(String name, String alias) {
+    for (int round = 0; round < SETTLE_ROUNDS; round++) {
+      AliasHistory h = AliasHistory.of(model(name), alias);
+      String target = h.target();
+      if (target == null || target.equals(h.holder())) {
+        compact(name, h);
+        return target;
+      }
+      postAlias(name, alias, target);
+    }
+    throw new MlflowException("alias @" + alias + " of model " + name + " kept moving under " + SETTLE_ROUNDS
+        + " rounds of concurrent promotions; run 'tsad models list " + name + "' to see where it points", 0, "");
+  }
+
+  /** Sums up a long history in one entry and deletes the entries it replaces. */
+  private void compact(String name, AliasHistory h) {
+    AliasHistory.Compaction c = h.compaction();
+    if (c == null) {
+      return;
+    }
+    setModelTag(name, c.key(), c.value());
+    for (String key : c.delete()) {
+      JsonObject body = new JsonObject();
+      body.addProperty("name", name);
+      body.addProperty("key", key);
+      rest.delete("registered-models/delete-tag", body);
+    }
+  }
+
+  private void setModelTag(String name, String key, String value) {
+    JsonObject body = new JsonObject();
+    body.addProperty("name", name);
+    body.addProperty("key", key);
+    body.addProperty("value", value);
+    rest.post("registered-models/set-tag", body);
   }
 
   private void postAlias(String name, String alias, String version) {
@@ -186,18 +210,29 @@ public final class ModelRegistry implements AutoCloseable {
     rest.post("model-versions/set-tag", body);
   }
 
-  /** One version (official client). */
+  /** One version. */
   public ModelVersionInfo version(String name, String version) {
-    return ModelVersionInfo.fromProto(rest.retry("get " + name + " version " + version,
-        () -> client.getModelVersion(name, version)));
+    return ModelVersionInfo.fromJson(rest.get("model-versions/get", Map.of("name", name, "version", version))
+        .getAsJsonObject("model_version"));
   }
 
   /** All versions of a model, newest first; an unknown model fails naming the models that exist. */
   public List<ModelVersionInfo> versions(String name) {
     requireModel(name);
     List<ModelVersionInfo> out = new ArrayList<>();
-    rest.retry("search versions of " + name, () -> client.searchModelVersions("name='" + name.replace("'", "\\'")
-        + "'", 1000, List.of())).getItems().forEach(v -> out.add(ModelVersionInfo.fromProto(v)));
+    String page = "";
+    do {
+      Map<String, String> q = new java.util.HashMap<>(Map.of("filter", "name='" + name.replace("'", "\\'") + "'",
+          "max_results", "1000"));
+      if (!page.isEmpty()) {
+        q.put("page_token", page);
+      }
+      JsonObject res = rest.get("model-versions/search", q);
+      if (res.has("model_versions")) {
+        res.getAsJsonArray("model_versions").forEach(v -> out.add(ModelVersionInfo.fromJson(v.getAsJsonObject())));
+      }
+      page = res.has("next_page_token") ? res.get("next_page_token").getAsString() : "";
+    } while (!page.isEmpty());
     // search results may lack aliases: fill them from the registered model's alias list
     Map<String, List<String>> aliases = aliases(name);
     List<ModelVersionInfo> withAliases = new ArrayList<>();
@@ -276,6 +311,6 @@ public final class ModelRegistry implements AutoCloseable {
 
   @Override
   public void close() {
-    client.close();
+    // nothing held open: java.net.http clients release their connections when unreachable
   }
 }

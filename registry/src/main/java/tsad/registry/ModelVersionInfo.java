@@ -40,14 +40,6 @@ public record ModelVersionInfo(String name, String version, String stage, String
         o.has("creation_timestamp") ? o.get("creation_timestamp").getAsLong() : 0);
   }
 
-  /** Reads the official Java client's protobuf form. */
-  public static ModelVersionInfo fromProto(org.mlflow.api.proto.ModelRegistry.ModelVersion v) {
-    Map<String, String> tags = new LinkedHashMap<>();
-    v.getTagsList().forEach(t -> tags.put(t.getKey(), t.getValue()));
-    return new ModelVersionInfo(v.getName(), v.getVersion(), v.getCurrentStage(), v.getStatus().name(),
-        v.getSource(), v.getRunId(), List.copyOf(v.getAliasesList()), Map.copyOf(tags), v.getCreationTimestamp());
-  }
-
   private static String str(JsonObject o, String k) {
     return o.has(k) && !o.get(k).isJsonNull() ? o.get(k).getAsString() : "";
   }

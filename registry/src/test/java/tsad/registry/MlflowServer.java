@@ -83,7 +83,7 @@ public final class MlflowServer implements BeforeAllCallback, BeforeEachCallback
 
     /** Settings for this server with a short retry policy, so failure tests finish quickly. */
     public MlflowSettings settings() {
-      return new MlflowSettings(uri(), null, null, null, false, 3, 100);
+      return new MlflowSettings(uri(), null, null, null, false, 3, 100, MlflowSettings.DEFAULT_TIMEOUT_MILLIS);
     }
 
     /** Starts (or restarts, on the same port and data) the server. */

@@ -250,7 +250,7 @@ class RegistryTest {
       assertEquals("1", reg.resolve(ModelUri.parse("models:/flaky@champion")).version());
     }
     // Nothing listening at all: bounded retries, then one clear error.
-    MlflowSettings nowhere = new MlflowSettings("http://127.0.0.1:9", null, null, null, false, 2, 10);
+    MlflowSettings nowhere = new MlflowSettings("http://127.0.0.1:9", null, null, null, false, 2, 10, 30_000);
     MlflowException down = assertThrows(MlflowException.class,
         () -> new ModelRegistry(nowhere).versions("x"));
     assertTrue(down.getMessage().contains("gave up after 2 attempts") && down.getMessage().contains("127.0.0.1:9"),

@@ -11,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tsad.core.bundle.ModelBundle;
@@ -88,7 +90,17 @@ public final class TrackedTraining {
     if (req.parentModel() != null && !req.parentModel().isEmpty()) {
       tags.put("tsad.parent_version", req.parentModel());
     }
+    Path marker = req.modelOut().resolve(RUN_MARKER);
+    String stale = readMarker(marker);
+    if (stale != null && req.resume()) {
+      tags.put("tsad.resumed_from", stale);
+    }
     TrainingRun run = TrainingRun.start(o.settings(), o.experiment(), runName(req), tags);
+    Guard guard = new Guard(o.registerAs(), run.runId());
+    run.onTermination(guard::onTermination);
+    run.onEnded(() -> deleteMarker(marker));
+    closeStale(o.settings(), stale, run.runId());
+    writeMarker(marker, run.runId());
     try {
       String git = TrainPipeline.gitCommit();
       run.logParams(RunParams.of(req, report.toSummary(), git));
@@ -130,7 +142,13 @@ public final class TrackedTraining {
       boolean promoted = false;
       if (o.registerAs() != null) {
         hooks.beforeRegister();
+        // Under the guard's lock: a JVM told to stop waits for a registration in flight, or stops it before it.
+        guard.lock.lock();
         try (ModelRegistry reg = new ModelRegistry(o.settings())) {
+          if (guard.stopping) {
+            throw new MlflowException("run " + run.runId() + " stopped before registration: nothing registered", 0,
+                "");
+          }
           Map<String, String> vt = new LinkedHashMap<>();
           vt.put(ModelResolver.CONTENT_HASH, bundle.contentHash());
           vt.put("tsad.gate", out.gate() == null ? "none" : gatePasses ? "passed" : "failed");
@@ -143,8 +161,12 @@ public final class TrackedTraining {
           } else if (o.alias() != null || o.stage() != null) {
             decision += "; " + (o.alias() != null ? "@" + o.alias() : o.stage()) + " left where it was";
           }
+          guard.complete = true;
+        } finally {
+          guard.lock.unlock();
         }
       }
+      guard.complete = true;
       run.setTags(Map.of("tsad.gate_decision", decision, "tsad.threshold_method",
           bundle.threshold().getMethod()));
       run.finish();
@@ -155,6 +177,96 @@ public final class TrackedTraining {
     } catch (RuntimeException e) {
       run.fail();
       throw e;
+    }
+  }
+
+  /** The file in --model-out that names the run training into it, until the server has that run as ended. */
+  static final String RUN_MARKER = ".mlflow-run";
+
+  /**
+   * What a JVM told to stop does about registration: it waits a little for a registration in flight, deletes any
+   * version of this run that is not complete (registered and promoted), and says whether the run's work is done.
+   */
+  private static final class Guard {
+    final ReentrantLock lock = new ReentrantLock();
+    volatile boolean stopping;
+    volatile boolean complete;
+    private final String model;
+    private final String runId;
+
+    Guard(String model, String runId) {
+      this.model = model;
+      this.runId = runId;
+    }
+
+    boolean onTermination(tsad.registry.MlflowRest quick) {
+      stopping = true;
+      boolean locked = false;
+      try {
+        locked = lock.tryLock(TrainingRun.HOOK_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      try {
+        if (complete) {
+          return true;
+        }
+        if (model != null) {
+          try (ModelRegistry reg = new ModelRegistry(quick.settings())) {
+            if (reg.exists(model)) {
+              reg.versions(model).stream().filter(v -> v.runId().equals(runId))
+                  .forEach(v -> reg.deleteQuietly(model, v.version()));
+            }
+          }
+        }
+        return false;
+      } finally {
+        if (locked) {
+          lock.unlock();
+        }
+      }
+    }
+  }
+
+  private static String readMarker(Path marker) {
+    try {
+      return Files.isRegularFile(marker) ? Files.readString(marker, StandardCharsets.UTF_8).strip() : null;
+    } catch (IOException e) {
+      LOG.warn("cannot read {}: {}", marker, e.getMessage());
+      return null;
+    }
+  }
+
+  private static void writeMarker(Path marker, String runId) {
+    try {
+      Files.createDirectories(marker.getParent());
+      Files.writeString(marker, runId + "\n", StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      // Only a stale run could not be found later: not worth failing the training for.
+      LOG.warn("cannot write {}: {}", marker, e.getMessage());
+    }
+  }
+
+  private static void deleteMarker(Path marker) {
+    try {
+      Files.deleteIfExists(marker);
+    } catch (IOException e) {
+      LOG.warn("cannot delete {}: {}", marker, e.getMessage());
+    }
+  }
+
+  /** Ends the run an earlier training into the same --model-out left RUNNING (killed, or cut off from the server). */
+  private static void closeStale(MlflowSettings settings, String stale, String closedBy) {
+    if (stale == null || stale.isEmpty()) {
+      return;
+    }
+    try {
+      if ("RUNNING".equals(TrainingRun.status(settings, stale))) {
+        TrainingRun.closeStale(settings, stale, closedBy);
+        LOG.info("run {}: left RUNNING by an earlier training into this --model-out; ended as FAILED", stale);
+      }
+    } catch (MlflowException e) {
+      LOG.warn("could not end the earlier run {}: {}", stale, e.getMessage());
     }
   }
 

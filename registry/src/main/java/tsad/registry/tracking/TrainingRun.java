@@ -1,5 +1,7 @@
 package tsad.registry.tracking;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -7,81 +9,157 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
-import org.mlflow.api.proto.Service.CreateRun;
-import org.mlflow.api.proto.Service.Metric;
-import org.mlflow.api.proto.Service.Param;
-import org.mlflow.api.proto.Service.RunInfo;
-import org.mlflow.api.proto.Service.RunStatus;
-import org.mlflow.api.proto.Service.RunTag;
-import org.mlflow.tracking.MlflowClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tsad.core.bundle.ModelBundle;
 import tsad.core.train.TrainListener;
 import tsad.proto.EpochMetrics;
 import tsad.registry.MlflowException;
 import tsad.registry.MlflowRest;
 import tsad.registry.MlflowSettings;
-import tsad.registry.ModelRegistry;
 
 /**
- * One MLflow run: params, metrics with steps, tags, and artifacts uploaded through the server's proxy
- * and verified by downloading their sha256 back. Tracking calls use the official Java client.
+ * One MLflow run: params, metrics with steps, tags, and artifacts uploaded through the server's proxy and verified
+ * by downloading their sha256 back. A run is never left RUNNING by a JVM that is told to stop (SIGTERM, Ctrl-C): a
+ * shutdown hook runs the cleanup registered with {@link #onTermination} and ends the run as KILLED, if the server
+ * answers within a few seconds.
  */
 public final class TrainingRun {
+  private static final Logger LOG = LoggerFactory.getLogger(TrainingRun.class);
   private static final int PARAM_LIMIT = 6000;
-  private final MlflowClient client;
+  /** The shutdown hook's bound for each call: the JVM is being stopped, and the one who stops it waits. */
+  static final long HOOK_TIMEOUT_MILLIS = 5_000;
   private final MlflowRest rest;
-  private final RunInfo info;
+  private final String runId;
+  private final String experimentId;
+  private final String artifactUri;
   private final String artifactRoot;
+  private final AtomicBoolean ended = new AtomicBoolean();
+  private final Thread hook;
+  private volatile Predicate<MlflowRest> cleanup = r -> false;
+  private volatile Runnable afterEnd = () -> { };
 
-  private TrainingRun(MlflowClient client, MlflowRest rest, RunInfo info) {
-    this.client = client;
+  private TrainingRun(MlflowRest rest, JsonObject info) {
     this.rest = rest;
-    this.info = info;
-    String uri = info.getArtifactUri();
-    if (!uri.startsWith("mlflow-artifacts:")) {
-      throw new MlflowException("the MLflow server stores artifacts at " + uri + " without proxying them; start it "
-          + "with artifact serving (mlflow server --artifacts-destination DIR, as scripts/mlflow-server.sh does)", 0, "");
+    this.runId = info.get("run_id").getAsString();
+    this.experimentId = info.get("experiment_id").getAsString();
+    this.artifactUri = info.get("artifact_uri").getAsString();
+    if (!artifactUri.startsWith("mlflow-artifacts:")) {
+      terminate(rest, "FAILED");
+      throw new MlflowException("the MLflow server stores artifacts at " + artifactUri + " without proxying them; "
+          + "start it with artifact serving (mlflow server --artifacts-destination DIR, as scripts/mlflow-server.sh "
+          + "does)", 0, "");
     }
-    this.artifactRoot = uri.substring("mlflow-artifacts:".length()).replaceFirst("^/+", "");
+    this.artifactRoot = artifactUri.substring("mlflow-artifacts:".length()).replaceFirst("^/+", "");
+    MlflowRest quick = new MlflowRest(rest.settings().withTimeout(HOOK_TIMEOUT_MILLIS).withRetries(2, 200));
+    this.hook = new Thread(() -> onShutdown(quick), "tsad-end-mlflow-run");
+    Runtime.getRuntime().addShutdownHook(hook);
   }
 
   /** Starts a run in experiment {@code experiment} (created if absent) with a name and tags. */
   public static TrainingRun start(MlflowSettings settings, String experiment, String runName,
                                   Map<String, String> tags) {
     MlflowRest rest = new MlflowRest(settings);
-    MlflowClient client = ModelRegistry.client(settings);
-    String expId = rest.retry("find experiment " + experiment, () -> client.getExperimentByName(experiment))
-        .map(e -> e.getExperimentId())
-        .orElseGet(() -> rest.retry("create experiment " + experiment, () -> client.createExperiment(experiment)));
-    CreateRun.Builder req = CreateRun.newBuilder().setExperimentId(expId).setRunName(runName)
-        .setStartTime(System.currentTimeMillis());
-    tags.forEach((k, v) -> req.addTags(RunTag.newBuilder().setKey(k).setValue(v)));
-    RunInfo info = rest.retry("create run", () -> client.createRun(req.build()));
-    return new TrainingRun(client, rest, info);
+    JsonObject req = new JsonObject();
+    req.addProperty("experiment_id", experimentId(rest, experiment));
+    req.addProperty("run_name", runName);
+    req.addProperty("start_time", System.currentTimeMillis());
+    req.add("tags", keyValues(tags));
+    return new TrainingRun(rest, rest.post("runs/create", req).getAsJsonObject("run").getAsJsonObject("info"));
+  }
+
+  private static String experimentId(MlflowRest rest, String name) {
+    for (int attempt = 0; ; attempt++) {
+      try {
+        return rest.get("experiments/get-by-name", Map.of("experiment_name", name)).getAsJsonObject("experiment")
+            .get("experiment_id").getAsString();
+      } catch (MlflowException e) {
+        if (!e.notFound()) {
+          throw e;
+        }
+      }
+      JsonObject body = new JsonObject();
+      body.addProperty("name", name);
+      try {
+        return rest.post("experiments/create", body).get("experiment_id").getAsString();
+      } catch (MlflowException e) {
+        // Another training created it at the same moment: read it again.
+        if (!e.errorCode().equals("RESOURCE_ALREADY_EXISTS") || attempt > 0) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /**
+   * The status of a run, or null when the server does not know it (another server, or deleted).
+   *
+   * @param settings the server
+   * @param runId the run
+   */
+  public static String status(MlflowSettings settings, String runId) {
+    try {
+      return new MlflowRest(settings).get("runs/get", Map.of("run_id", runId)).getAsJsonObject("run")
+          .getAsJsonObject("info").get("status").getAsString();
+    } catch (MlflowException e) {
+      if (e.notFound() || e.status() == 400) {
+        return null;
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Ends a run that another process left RUNNING (it was killed, or lost the server) as FAILED, with a tag that
+   * names the run that closed it.
+   */
+  public static void closeStale(MlflowSettings settings, String runId, String closedBy) {
+    MlflowRest rest = new MlflowRest(settings);
+    JsonObject body = new JsonObject();
+    body.addProperty("run_id", runId);
+    body.add("tags", keyValues(Map.of("tsad.end_reason", "left RUNNING by a training that stopped without ending "
+        + "it; closed by run " + closedBy)));
+    rest.post("runs/log-batch", body);
+    terminate(rest, runId, "FAILED");
   }
 
   /** The run id. */
   public String runId() {
-    return info.getRunId();
+    return runId;
   }
 
   /** The experiment id. */
   public String experimentId() {
-    return info.getExperimentId();
+    return experimentId;
   }
 
   /** mlflow-artifacts:/... root of the run's artifacts. */
   public String artifactUri() {
-    return info.getArtifactUri();
+    return artifactUri;
+  }
+
+  /**
+   * What the shutdown hook does before it ends the run: {@code cleanup} gets a REST caller with the hook's short
+   * bound and returns true when the run's work is complete (the run then ends FINISHED, else KILLED).
+   */
+  public void onTermination(Predicate<MlflowRest> cleanup) {
+    this.cleanup = cleanup;
+  }
+
+  /** What to do once the server has the run as ended, however it ended (e.g. drop a marker of the run). */
+  public void onEnded(Runnable afterEnd) {
+    this.afterEnd = afterEnd;
   }
 
   /** Logs params in batches (values cut to MLflow's length limit). */
   public void logParams(Map<String, String> params) {
-    List<Param> batch = new ArrayList<>();
+    List<JsonObject> batch = new ArrayList<>();
     for (Map.Entry<String, String> e : params.entrySet()) {
       String v = e.getValue().length() > PARAM_LIMIT ? e.getValue().substring(0, PARAM_LIMIT) : e.getValue();
-      batch.add(Param.newBuilder().setKey(e.getKey()).setValue(v).build());
+      batch.add(keyValue(e.getKey(), v));
       if (batch.size() == 100) {
         flush(List.of(), batch, List.of());
         batch = new ArrayList<>();
@@ -93,10 +171,15 @@ public final class TrainingRun {
   /** Logs metrics at one step. */
   public void logMetrics(Map<String, Double> metrics, long step) {
     long now = System.currentTimeMillis();
-    List<Metric> batch = new ArrayList<>();
+    List<JsonObject> batch = new ArrayList<>();
     metrics.forEach((k, v) -> {
       if (Double.isFinite(v)) {
-        batch.add(Metric.newBuilder().setKey(k).setValue(v).setStep(step).setTimestamp(now).build());
+        JsonObject o = new JsonObject();
+        o.addProperty("key", k);
+        o.addProperty("value", v);
+        o.addProperty("timestamp", now);
+        o.addProperty("step", step);
+        batch.add(o);
       }
     });
     flush(batch, List.of(), List.of());
@@ -104,17 +187,19 @@ public final class TrainingRun {
 
   /** Sets tags on the run. */
   public void setTags(Map<String, String> tags) {
-    List<RunTag> batch = new ArrayList<>();
-    tags.forEach((k, v) -> batch.add(RunTag.newBuilder().setKey(k).setValue(v).build()));
+    List<JsonObject> batch = new ArrayList<>();
+    tags.forEach((k, v) -> batch.add(keyValue(k, v)));
     flush(List.of(), List.of(), batch);
   }
 
-  private void flush(List<Metric> m, List<Param> p, List<RunTag> t) {
+  private void flush(List<JsonObject> m, List<JsonObject> p, List<JsonObject> t) {
     if (!m.isEmpty() || !p.isEmpty() || !t.isEmpty()) {
-      rest.retry("log to run " + runId(), () -> {
-        client.logBatch(runId(), m, p, t);
-        return null;
-      });
+      JsonObject body = new JsonObject();
+      body.addProperty("run_id", runId);
+      body.add("metrics", array(m));
+      body.add("params", array(p));
+      body.add("tags", array(t));
+      rest.post("runs/log-batch", body);
     }
   }
 
@@ -136,7 +221,8 @@ public final class TrainingRun {
   public String uploadDirectory(Path dir, String artifactPath) {
     List<Path> files;
     try (Stream<Path> s = Files.walk(dir)) {
-      files = s.filter(Files::isRegularFile).sorted().toList();
+      // Hidden files (tsad's own markers, such as the run marker of a --model-out) are not part of the artifact.
+      files = s.filter(Files::isRegularFile).filter(f -> !hidden(dir.relativize(f))).sorted().toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -158,6 +244,15 @@ public final class TrainingRun {
     return artifactUri() + "/" + artifactPath;
   }
 
+  private static boolean hidden(Path rel) {
+    for (Path part : rel) {
+      if (part.toString().startsWith(".")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Uploads one file under {@code artifactPath}. */
   public void uploadFile(String artifactPath, byte[] bytes) {
     rest.putArtifact(artifactRoot + "/" + artifactPath, bytes);
@@ -165,23 +260,97 @@ public final class TrainingRun {
 
   /** Marks the run FINISHED. */
   public void finish() {
-    terminate(RunStatus.FINISHED);
-  }
-
-  /** Marks the run FAILED (best effort: the server may be the reason it failed). */
-  public void fail() {
-    try {
-      terminate(RunStatus.FAILED);
-    } catch (RuntimeException e) {
-      org.slf4j.LoggerFactory.getLogger(TrainingRun.class).warn("could not mark run {} FAILED: {}", runId(),
-          e.getMessage());
+    if (end()) {
+      terminate(rest, "FINISHED");
+      afterEnd.run();
     }
   }
 
-  private void terminate(RunStatus status) {
-    rest.retry("end run " + runId(), () -> {
-      client.setTerminated(runId(), status, System.currentTimeMillis());
-      return null;
-    });
+  /**
+   * Marks the run FAILED (best effort: the server may be the reason it failed).
+   *
+   * @return true when the server has the run as ended
+   */
+  public boolean fail() {
+    if (!end()) {
+      return true;
+    }
+    try {
+      terminate(rest, "FAILED");
+      afterEnd.run();
+      return true;
+    } catch (RuntimeException e) {
+      LOG.warn("could not mark run {} FAILED: {}", runId, e.getMessage());
+      return false;
+    }
+  }
+
+  /** Claims the end of the run for the caller, once; the shutdown hook is no longer needed. */
+  private boolean end() {
+    if (!ended.compareAndSet(false, true)) {
+      return false;
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // the JVM is shutting down: the hook is running or done, and it found the run ended
+    }
+    return true;
+  }
+
+  private void onShutdown(MlflowRest quick) {
+    if (ended.get()) {
+      return;
+    }
+    boolean complete;
+    try {
+      complete = cleanup.test(quick);
+    } catch (RuntimeException e) {
+      LOG.warn("run {}: cleanup on termination failed: {}", runId, e.getMessage());
+      complete = false;
+    }
+    if (!ended.compareAndSet(false, true)) {
+      return;
+    }
+    String status = complete ? "FINISHED" : "KILLED";
+    try {
+      terminate(quick, status);
+      afterEnd.run();
+      LOG.warn("run {} ended {}: the JVM was told to stop", runId, status);
+    } catch (RuntimeException e) {
+      LOG.warn("run {} could not be ended on termination ({}); the next training into the same --model-out "
+          + "closes it", runId, e.getMessage());
+    }
+  }
+
+  private void terminate(MlflowRest r, String status) {
+    terminate(r, runId, status);
+  }
+
+  private static void terminate(MlflowRest r, String runId, String status) {
+    JsonObject body = new JsonObject();
+    body.addProperty("run_id", runId);
+    body.addProperty("status", status);
+    body.addProperty("end_time", System.currentTimeMillis());
+    r.post("runs/update", body);
+  }
+
+  private static JsonArray keyValues(Map<String, String> kv) {
+    JsonArray a = new JsonArray();
+    kv.forEach((k, v) -> a.add(keyValue(k, v)));
+    return a;
+  }
+
+  private static JsonObject keyValue(String k, String v) {
+    JsonObject o = new JsonObject();
+    o.addProperty("key", k);
+    o.addProperty("value", v);
+    return o;
+  }
+
+  private static JsonArray array(List<JsonObject> items) {
+    JsonArray a = new JsonArray();
+    items.forEach(a::add);
+    return a;
   }
 }
