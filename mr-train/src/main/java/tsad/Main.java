@@ -59,8 +59,28 @@ public final class Main implements Runnable {
       if (t instanceof java.io.FileNotFoundException || t instanceof java.nio.file.NoSuchFileException) {
         return "not found: " + t.getMessage();
       }
+      if (t instanceof java.nio.file.FileAlreadyExistsException f) {
+        return f.getFile() + " is in the way: it exists" + (java.nio.file.Files.isDirectory(java.nio.file.Path.of(
+            f.getFile())) ? "" : " and is not a directory");
+      }
+      if (t instanceof java.nio.file.FileSystemException f) {
+        return f.getMessage();   // "PATH: Read-only file system", "PATH: Is a directory", "PATH: Not a directory"
+      }
+      if (storageRefused(t)) {
+        return t.getMessage();
+      }
     }
     return null;
+  }
+
+  /**
+   * Whether an I/O error is a full disk, an exceeded quota or a read-only file system: Java reports them as a plain
+   * IOException whose message is the system's text.
+   */
+  static boolean storageRefused(Throwable t) {
+    String m = t.getMessage();
+    return t instanceof java.io.IOException && m != null && (m.contains("No space left on device")
+        || m.contains("Disk quota exceeded") || m.contains("Read-only file system"));
   }
 
   /** Executes a command with tsad's exit codes and one-line errors. */

@@ -225,6 +225,11 @@ public final class TrainCommand implements Callable<Integer> {
           + "label");
     }
     LabelledThreshold.checkGoal(thresholdGoal);
+    try {
+      tsad.core.io.AtomicFiles.checkWritableDirectory(modelOut);
+    } catch (java.io.IOException e) {
+      throw new DataException("cannot write --model-out " + modelOut + ": " + tsad.core.io.AtomicFiles.reason(e));
+    }
     long t0 = System.nanoTime();
     DataReport report;
     Inputs.Loaded data;
@@ -238,7 +243,7 @@ public final class TrainCommand implements Callable<Integer> {
       try (CsvMixin.RejectFile rejects = csv.rejectFile()) {
         report = new DataReport(rejects);
         data = Inputs.read(input, csvOptions, spec, report, sample);
-      }
+        }
     }
     report.format().lines().forEach(LOG::info);
     Advice.of(report, true).forEach(LOG::info);

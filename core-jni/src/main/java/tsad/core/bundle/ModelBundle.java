@@ -14,7 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.pytorch.InputArchive;
-import org.bytedeco.pytorch.OutputArchive;
+import tsad.core.io.AtomicFiles;
+import tsad.core.model.Archives;
 import tsad.core.model.Autoencoder;
 import tsad.core.model.Versions;
 import tsad.core.scale.Scaler;
@@ -76,34 +77,31 @@ public final class ModelBundle {
                                   ThresholdParams threshold, Provenance provenance) {
     try {
       Files.createDirectories(dir);
-      Path w = dir.resolve(WEIGHTS);
-      try (OutputArchive a = new OutputArchive()) {
-        model.save(a);
-        a.save_to(w.toString());
-      }
       Map<String, byte[]> files = new LinkedHashMap<>();
-      files.put(WEIGHTS, Files.readAllBytes(w));
+      files.put(WEIGHTS, Archives.toBytes(model::save));
       files.put(SCALER, scaler.toByteArray());
       files.put(THRESHOLD, threshold.toByteArray());
       files.put(PROVENANCE, provenance.toByteArray());
       BundleManifest.Builder m = BundleManifest.newBuilder().setFormatVersion(FORMAT_VERSION)
           .setCreatedAtMs(System.currentTimeMillis()).setModel(model.spec()).setData(data)
           .setTsadVersion(Versions.TSAD);
+      Map<Path, byte[]> out = new LinkedHashMap<>();
       for (Map.Entry<String, byte[]> e : files.entrySet()) {
-        if (!e.getKey().equals(WEIGHTS)) {
-          Files.write(dir.resolve(e.getKey()), e.getValue());
-        }
+        out.put(dir.resolve(e.getKey()), e.getValue());
         m.addFiles(BundleFile.newBuilder().setName(e.getKey()).setSha256(sha256(e.getValue()))
             .setSize(e.getValue().length));
       }
       BundleManifest manifest = m.build();
       BundleView view = BundleView.newBuilder().setManifest(manifest).setScaler(scaler).setThreshold(threshold)
           .setProvenance(provenance).build();
-      Files.writeString(dir.resolve("manifest.json"), JsonFormat.printer().print(view) + "\n");
-      // The manifest goes last: a directory without it is not a bundle, so a crash leaves no half-bundle.
-      Files.write(dir.resolve(MANIFEST), manifest.toByteArray());
+      out.put(dir.resolve("manifest.json"), (JsonFormat.printer().print(view) + "\n")
+          .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      // All files aside before any is renamed, the manifest last: a full disk leaves the directory as it was, and
+      // a crash between the renames leaves files the manifest's digests refuse.
+      out.put(dir.resolve(MANIFEST), manifest.toByteArray());
+      AtomicFiles.writeAll(out);
     } catch (IOException e) {
-      throw new BundleException("cannot write model bundle " + dir + ": " + e.getMessage());
+      throw new BundleException("cannot write model bundle " + dir + ": " + AtomicFiles.reason(e));
     }
     return load(dir);
   }

@@ -3,10 +3,11 @@ package tsad.core.train;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.PointerScope;
@@ -15,10 +16,11 @@ import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.AdamOptions;
 import org.bytedeco.pytorch.InferenceMode;
 import org.bytedeco.pytorch.InputArchive;
-import org.bytedeco.pytorch.OutputArchive;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
+import tsad.core.io.AtomicFiles;
+import tsad.core.model.Archives;
 import tsad.core.model.Autoencoder;
 import tsad.core.model.InputBuffer;
 import tsad.core.model.Tensors;
@@ -256,31 +258,21 @@ public final class Trainer {
     static void save(Path dir, Autoencoder model, Adam adam, TrainCheckpoint cp, boolean improved) {
       try {
         Files.createDirectories(dir);
-        write(dir, "model.pt", a -> model.save(a));
-        write(dir, "optimizer.pt", a -> adam.save(a));
+        // Serialized in memory and written by Java, all files aside before any is renamed: a full disk is an
+        // exception here, never a native abort (Archives), and leaves the previous checkpoint whole.
+        byte[] weights = Archives.toBytes(model::save);
+        Map<Path, byte[]> files = new LinkedHashMap<>();
+        files.put(dir.resolve("model.pt"), weights);
+        files.put(dir.resolve("optimizer.pt"), Archives.toBytes(adam::save));
         if (improved) {
-          Files.copy(dir.resolve("model.pt"), dir.resolve("best.pt"), StandardCopyOption.REPLACE_EXISTING);
+          files.put(dir.resolve("best.pt"), weights);
         }
         // state.pb last: a checkpoint counts only once all its weights are on disk.
-        Path tmp = dir.resolve("state.pb.tmp");
-        Files.write(tmp, cp.toByteArray());
-        Files.move(tmp, dir.resolve("state.pb"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        files.put(dir.resolve("state.pb"), cp.toByteArray());
+        AtomicFiles.writeAll(files);
       } catch (IOException e) {
-        throw new TrainingException("cannot write checkpoint in " + dir + ": " + e.getMessage());
+        throw new TrainingException("cannot write checkpoint in " + dir + ": " + AtomicFiles.reason(e));
       }
-    }
-
-    private interface ArchiveFiller {
-      void fill(OutputArchive a);
-    }
-
-    private static void write(Path dir, String name, ArchiveFiller filler) throws IOException {
-      Path tmp = dir.resolve(name + ".tmp");
-      try (OutputArchive a = new OutputArchive()) {
-        filler.fill(a);
-        a.save_to(tmp.toString());
-      }
-      Files.move(tmp, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     static TrainCheckpoint load(Path dir, Autoencoder model, Adam adam, TrainConfig cfg, String fingerprint) {
