@@ -71,7 +71,7 @@ public final class DriftCommand implements Callable<Integer> {
     }
     data.requireOne();
     TorchRuntime.threads(threads != null ? threads : Runtime.getRuntime().availableProcessors());
-    ModelResolver.Resolved resolved = registry.resolver().resolve(model);
+    ModelResolver.Resolved resolved = registry.resolve(model);
     ModelBundle bundle = resolved.bundle();
     ScoreDistribution ref = switch (reference) {
       case "training" -> bundle.threshold().getTrainingScores();

@@ -108,7 +108,7 @@ public final class ScoreCommand implements Callable<Integer> {
     }
     long t0 = System.nanoTime();
     TorchRuntime.threads(threads != null ? threads : Runtime.getRuntime().availableProcessors());
-    ModelResolver.Resolved resolved = registry.resolver().resolve(model);
+    ModelResolver.Resolved resolved = registry.resolve(model);
     ModelBundle bundle = resolved.bundle();
     if (detail && per == ScoreLines.Per.SLICE && bundle.dataSpec().getMode() == WindowMode.WINDOW) {
       throw new DataException("--detail gives per-window errors; add --per window (this model scores windows)");
@@ -192,7 +192,7 @@ public final class ScoreCommand implements Callable<Integer> {
       throw new DataException("the score job reads CSV with the model's own columns and time format: leave out "
           + "--slice-column, --time-column, --features, --time-format, --strict and --rejects");
     }
-    ScoreJob.Request req = new ScoreJob.Request(registry.resolver().resolve(model), String.join(",", input), output,
+    ScoreJob.Request req = new ScoreJob.Request(registry.resolve(model), String.join(",", input), output,
         batchSize, threads == null ? 1 : threads, format, per);
     new ScoreJob(hadoop.configuration()).run(req);
     return 0;

@@ -189,7 +189,7 @@ public final class TrainCommand implements Callable<Integer> {
       throw new DataException("--alias and --stage need --register MODEL");
     }
     boolean tracked = experiment != null || register != null || registry.trackingUri != null;
-    ModelResolver.Resolved parent = initFrom == null ? null : registry.resolver().resolve(initFrom);
+    ModelResolver.Resolved parent = initFrom == null ? null : registry.resolve(initFrom);
     String parentUri = parent == null ? "" : parent.version().isEmpty() ? initFrom
         : ModelUri.of(parent.name(), parent.version());
     CsvOptions csvOptions = csv.options(parent == null ? CsvOptions.defaults()

@@ -83,6 +83,15 @@ public final class AtomicFiles {
     if (e instanceof java.nio.file.FileAlreadyExistsException f) {
       return f.getFile() + " is in the way: it is a file, not a directory";
     }
+    if (e instanceof java.nio.file.FileSystemException f && "Not a directory".equals(f.getReason())
+        && f.getFile() != null) {
+      // The system says only that some part of the path is no directory: name the file that is in the way.
+      for (Path p = Path.of(f.getFile()).toAbsolutePath(); p != null; p = p.getParent()) {
+        if (Files.isRegularFile(p)) {
+          return p + " is in the way: it is a file, not a directory";
+        }
+      }
+    }
     if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
       return f.getReason();
     }
