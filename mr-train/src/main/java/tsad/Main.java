@@ -59,12 +59,10 @@ public final class Main implements Runnable {
       if (t instanceof java.io.FileNotFoundException || t instanceof java.nio.file.NoSuchFileException) {
         return "not found: " + t.getMessage();
       }
-      if (t instanceof java.nio.file.FileAlreadyExistsException f) {
-        return f.getFile() + " is in the way: it exists" + (java.nio.file.Files.isDirectory(java.nio.file.Path.of(
-            f.getFile())) ? "" : " and is not a directory");
-      }
       if (t instanceof java.nio.file.FileSystemException f) {
-        return f.getMessage();   // "PATH: Read-only file system", "PATH: Is a directory", "PATH: Not a directory"
+        // "PATH: Read-only file system", "PATH: is a directory", "FILE is in the way: it is a file, ..."
+        String why = tsad.core.io.AtomicFiles.reason(f);
+        return f.getFile() == null || why.startsWith(f.getFile()) ? why : f.getFile() + ": " + why;
       }
       if (storageRefused(t)) {
         return t.getMessage();
