@@ -59,8 +59,26 @@ public final class Main implements Runnable {
       if (t instanceof java.io.FileNotFoundException || t instanceof java.nio.file.NoSuchFileException) {
         return "not found: " + t.getMessage();
       }
+      if (t instanceof java.nio.file.FileSystemException f) {
+        // "PATH: Read-only file system", "PATH: is a directory", "FILE is in the way: it is a file, ..."
+        String why = tsad.core.io.AtomicFiles.reason(f);
+        return f.getFile() == null || why.startsWith(f.getFile()) ? why : f.getFile() + ": " + why;
+      }
+      if (storageRefused(t)) {
+        return t.getMessage();
+      }
     }
     return null;
+  }
+
+  /**
+   * Whether an I/O error is a full disk, an exceeded quota or a read-only file system: Java reports them as a plain
+   * IOException whose message is the system's text.
+   */
+  static boolean storageRefused(Throwable t) {
+    String m = t.getMessage();
+    return t instanceof java.io.IOException && m != null && (m.contains("No space left on device")
+        || m.contains("Disk quota exceeded") || m.contains("Read-only file system"));
   }
 
   /** Executes a command with tsad's exit codes and one-line errors. */

@@ -1,6 +1,7 @@
 package tsad;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import tsad.MainTest.Run;
+import tsad.core.io.TinyDisk;
 import tsad.registry.MlflowServer;
 
 /** The MLflow workflow from the command line, against a real server: register, score by URI, promote, fine-tune. */
@@ -143,5 +145,38 @@ class MlflowCliTest {
     String stored = new tsad.registry.MlflowRest(MlflowServer.get().settings()).get("runs/get",
         java.util.Map.of("run_id", runId)).toString();
     assertTrue(stored.contains(runId) && !stored.contains("s3cret"), stored);
+  }
+
+  @Test
+  void aCacheThatCannotBeWrittenIsOneLineAndAReadOnlyOneThatHoldsTheModelServesIt() throws Exception {
+    Run train = tsad("train", "--input", dir.resolve("a/train.csv").toString(), "--model-out",
+        dir.resolve("cached").toString(), "--window", "32", "--epochs", "1", "--threads", "1", "--quiet",
+        "--tracking-uri", uri, "--register", "cache-model");
+    assertEquals(0, train.code(), train.err());
+    String test = dir.resolve("a/test.csv").toString();
+    Path file = Files.writeString(dir.resolve("a-file"), "not a directory");
+    Run underFile = tsad("score", "--model", "models:/cache-model/1", "--input", test, "--output",
+        dir.resolve("never.jsonl").toString(), "--tracking-uri", uri, "--cache-dir", file.resolve("cache").toString());
+    assertEquals(1, underFile.code(), underFile.err());
+    assertEquals("tsad: error: cannot use the model cache " + file.resolve("cache") + ": " + file + " is in the way: "
+        + "it is a file, not a directory (choose another with --cache-dir or TSAD_CACHE_DIR)", underFile.err().strip());
+    try (TinyDisk empty = TinyDisk.mount(dir.resolve("ro-empty"), "1m");
+         TinyDisk filled = TinyDisk.mount(dir.resolve("ro-filled"), "1m")) {
+      empty.readOnly();
+      Run readOnly = tsad("score", "--model", "models:/cache-model/1", "--input", test, "--output",
+          dir.resolve("never.jsonl").toString(), "--tracking-uri", uri, "--cache-dir", empty.root().toString());
+      assertEquals(1, readOnly.code(), readOnly.err());
+      assertEquals("tsad: error: cannot use the model cache " + empty.root() + ": Read-only file system (choose "
+          + "another with --cache-dir or TSAD_CACHE_DIR)", readOnly.err().strip());
+      Run fill = tsad("score", "--model", "models:/cache-model/1", "--input", test, "--output",
+          dir.resolve("first.jsonl").toString(), "--tracking-uri", uri, "--cache-dir", filled.root().toString());
+      assertEquals(0, fill.code(), fill.err());
+      filled.readOnly();
+      Run cached = tsad("score", "--model", "models:/cache-model/1", "--input", test, "--output",
+          dir.resolve("again.jsonl").toString(), "--tracking-uri", uri, "--cache-dir", filled.root().toString());
+      assertEquals(0, cached.code(), cached.err());
+      assertTrue(cached.err().contains("models:/cache-model/1 (cached)"), cached.err());
+    }
+    assertFalse(Files.exists(dir.resolve("never.jsonl")), "no output from a refused run");
   }
 }

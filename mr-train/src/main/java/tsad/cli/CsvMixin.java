@@ -2,14 +2,15 @@ package tsad.cli;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Option;
 import tsad.core.data.CsvOptions;
 import tsad.core.data.DataException;
 import tsad.core.data.RejectSink;
+import tsad.core.io.AtomicFiles;
 import tsad.core.score.ScoreFormat;
 
 /** Options shared by every command that reads long-format CSV. */
@@ -59,16 +60,25 @@ public final class CsvMixin {
     return new RejectFile(rejects);
   }
 
-  /** The quarantine file: one JSON object per rejected record with where, reason, detail and the record. */
+  /**
+   * The quarantine file: one JSON object per rejected record with where, reason, detail and the record. It is
+   * written aside and put in place by {@link #close}, also when the read then fails (the records it holds are what
+   * the user needs to see), but never when writing it failed: a full disk leaves no truncated file.
+   */
   public static final class RejectFile implements RejectSink, AutoCloseable {
+    private final Path path;
+    private final AtomicFiles.Pending file;
     private final BufferedWriter out;
+    private boolean failed;
 
     RejectFile(Path path) {
+      this.path = path;
       try {
-        out = path == null ? null : Files.newBufferedWriter(path, StandardCharsets.UTF_8);
+        file = path == null ? null : AtomicFiles.begin(path);
       } catch (IOException e) {
-        throw new DataException("cannot write --rejects file " + path + ": " + e.getMessage());
+        throw failed(path, e);
       }
+      out = file == null ? null : new BufferedWriter(new OutputStreamWriter(file.stream(), StandardCharsets.UTF_8));
     }
 
     @Override
@@ -80,19 +90,31 @@ public final class CsvMixin {
         out.write("{\"where\":" + ScoreFormat.quote(where) + ",\"reason\":" + ScoreFormat.quote(reason.label())
             + ",\"detail\":" + ScoreFormat.quote(detail) + ",\"record\":" + ScoreFormat.quote(record) + "}\n");
       } catch (IOException e) {
-        throw new DataException("cannot write --rejects file: " + e.getMessage());
+        failed = true;
+        throw failed(path, e);
       }
     }
 
     @Override
     public void close() {
-      if (out != null) {
-        try {
-          out.close();
-        } catch (IOException e) {
-          throw new DataException("cannot write --rejects file: " + e.getMessage());
-        }
+      if (out == null) {
+        return;
       }
+      try {
+        if (failed) {
+          file.abandon();
+          return;
+        }
+        out.close();
+        file.commit();
+      } catch (IOException e) {
+        file.abandon();
+        throw failed(path, e);
+      }
+    }
+
+    private static DataException failed(Path path, IOException e) {
+      return new DataException("cannot write --rejects file " + path + ": " + AtomicFiles.reason(e));
     }
   }
 }

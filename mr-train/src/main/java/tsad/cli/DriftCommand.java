@@ -5,7 +5,6 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -71,7 +70,7 @@ public final class DriftCommand implements Callable<Integer> {
     }
     data.requireOne();
     TorchRuntime.threads(threads != null ? threads : Runtime.getRuntime().availableProcessors());
-    ModelResolver.Resolved resolved = registry.resolver().resolve(model);
+    ModelResolver.Resolved resolved = registry.resolve(model);
     ModelBundle bundle = resolved.bundle();
     ScoreDistribution ref = switch (reference) {
       case "training" -> bundle.threshold().getTrainingScores();
@@ -110,8 +109,13 @@ public final class DriftCommand implements Callable<Integer> {
     json.add("reference_shares", array(d.referenceShares()));
     json.addProperty("retrain_due", due);
     if (output != null) {
-      Files.writeString(output, new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create()
-          .toJson(json) + "\n", StandardCharsets.UTF_8);
+      String text = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create()
+          .toJson(json) + "\n";
+      try {
+        tsad.core.io.AtomicFiles.writeAll(Map.of(output, text.getBytes(StandardCharsets.UTF_8)));
+      } catch (java.io.IOException e) {
+        throw new DataException("cannot write --output " + output + ": " + tsad.core.io.AtomicFiles.reason(e));
+      }
     }
     Map<String, String> props = new LinkedHashMap<>();
     props.put("retrain_due", Boolean.toString(due));

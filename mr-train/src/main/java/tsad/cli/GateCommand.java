@@ -60,8 +60,7 @@ final class GateCommand implements Callable<Integer> {
     }
     data.requireOne();
     TorchRuntime.threads(threads != null ? threads : Runtime.getRuntime().availableProcessors());
-    ModelResolver resolver = registry.resolver();
-    ModelResolver.Resolved candidate = resolver.resolve(ModelUri.of(name, version));
+    ModelResolver.Resolved candidate = registry.resolve(ModelUri.of(name, version));
     ModelVersionInfo holder;
     try (ModelRegistry reg = new ModelRegistry(registry.settings())) {
       holder = reg.versions(name).stream().filter(v -> v.aliases().contains(alias)).findFirst().orElse(null);
@@ -74,7 +73,7 @@ final class GateCommand implements Callable<Integer> {
         decision = holder == null ? "has no rival: no version holds @" + alias + " yet" : "already holds @" + alias;
         out.put("champion_version", holder == null ? "" : holder.version());
       } else {
-        ModelBundle champion = resolver.resolve(ModelUri.of(name, holder.version())).bundle();
+        ModelBundle champion = registry.resolve(ModelUri.of(name, holder.version())).bundle();
         ModelBundle cand = candidate.bundle();
         try {
           Compatibility.of(cand).requireSameInput(champion);

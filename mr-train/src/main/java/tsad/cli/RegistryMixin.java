@@ -2,6 +2,8 @@ package tsad.cli;
 
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
+import tsad.core.data.DataException;
+import tsad.core.io.AtomicFiles;
 import tsad.registry.MlflowSettings;
 import tsad.registry.ModelRegistry;
 import tsad.registry.ModelResolver;
@@ -35,7 +37,28 @@ public final class RegistryMixin {
 
   /** A resolver for paths and models:/ URIs; the registry is contacted only when needed. */
   public ModelResolver resolver() {
-    return new ModelResolver(cacheDir != null ? cacheDir : ModelResolver.defaultCacheDir(),
-        () -> new ModelRegistry(settings()));
+    return new ModelResolver(cache(), () -> new ModelRegistry(settings()));
+  }
+
+  /**
+   * Resolves a model path or URI. A cache that cannot be written (read-only, or under a file) is one line that names
+   * it and how to choose another; it is not checked beforehand, since a read-only cache that already holds the
+   * version serves it.
+   */
+  public ModelResolver.Resolved resolve(String reference) {
+    try {
+      return resolver().resolve(reference);
+    } catch (java.io.UncheckedIOException e) {
+      // Only the cache is local file system work in a resolve: a bundle path that fails is a BundleException.
+      if (e.getCause() instanceof java.nio.file.FileSystemException f) {
+        throw new DataException("cannot use the model cache " + cache() + ": " + AtomicFiles.reason(f)
+            + " (choose another with --cache-dir or TSAD_CACHE_DIR)");
+      }
+      throw e;
+    }
+  }
+
+  private Path cache() {
+    return cacheDir != null ? cacheDir : ModelResolver.defaultCacheDir();
   }
 }

@@ -216,8 +216,13 @@ final class RowEvaluation {
           unscored);
     }
     if (json != null) {
-      Files.writeString(json, new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create()
-          .toJson(out) + "\n", StandardCharsets.UTF_8);
+      String text = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create()
+          .toJson(out) + "\n";
+      try {
+        tsad.core.io.AtomicFiles.writeAll(Map.of(json, text.getBytes(StandardCharsets.UTF_8)));
+      } catch (java.io.IOException e) {
+        throw new DataException("cannot write --output " + json + ": " + tsad.core.io.AtomicFiles.reason(e));
+      }
     }
   }
 

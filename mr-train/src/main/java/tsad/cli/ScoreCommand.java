@@ -1,10 +1,10 @@
 package tsad.cli;
 
 import java.io.BufferedWriter;
+import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -14,6 +14,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import tsad.core.bundle.ModelBundle;
 import tsad.core.data.DataException;
+import tsad.core.io.AtomicFiles;
 import tsad.core.model.TorchRuntime;
 import tsad.core.score.ScoreLines;
 import tsad.core.data.Series;
@@ -102,9 +103,12 @@ public final class ScoreCommand implements Callable<Integer> {
     if (hadoop.given()) {
       throw new DataException("Hadoop generic options (-D, -files, ...) need --mapreduce");
     }
+    if (!output.equals("-")) {
+      pending(Path.of(output)).abandon();   // an output that cannot be written fails before any work
+    }
     long t0 = System.nanoTime();
     TorchRuntime.threads(threads != null ? threads : Runtime.getRuntime().availableProcessors());
-    ModelResolver.Resolved resolved = registry.resolver().resolve(model);
+    ModelResolver.Resolved resolved = registry.resolve(model);
     ModelBundle bundle = resolved.bundle();
     if (detail && per == ScoreLines.Per.SLICE && bundle.dataSpec().getMode() == WindowMode.WINDOW) {
       throw new DataException("--detail gives per-window errors; add --per window (this model scores windows)");
@@ -114,25 +118,29 @@ public final class ScoreCommand implements Callable<Integer> {
     }
     Inputs.Loaded data = ModelData.csv(bundle, input.stream().map(Path::of).toList(), csv);
     List<Window> windows = data.windows();
-    java.util.Iterator<Series> series = data.series().iterator();
     ScoreLines counts;
+    // A file output is written aside and renamed when complete: a failed run (a full disk, a bad slice with
+    // --strict) leaves no truncated file that looks like a result.
+    AtomicFiles.Pending file = output.equals("-") ? null : pending(Path.of(output));
     try (ScoringSession session = new ScoringSession(bundle, resolved.identity());
-         Writer w = output.equals("-") ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8))
-             : Files.newBufferedWriter(Path.of(output), StandardCharsets.UTF_8)) {
-      ScoringSession.Lines lines = session.lines(format, per, batchSize, detail, w::append);
-      if (format.equals("tsv")) {
-        w.write(lines.tsvHeader());
+         Writer w = new BufferedWriter(new OutputStreamWriter(file == null ? System.out : file.stream(),
+             StandardCharsets.UTF_8))) {
+      counts = write(session, w, windows, data.series().iterator());
+    } catch (IOException | RuntimeException | Error e) {
+      if (file != null) {
+        file.abandon();
       }
-      String slice = null;
-      for (Window window : windows) {
-        if (lines.perRow() && !window.seriesId().equals(slice)) {
-          slice = window.seriesId();
-          lines.series(series.next());
-        }
-        lines.add(window);
+      if (e instanceof IOException io) {
+        throw new DataException("cannot write --output " + output + ": " + AtomicFiles.reason(io));
       }
-      lines.finish();
-      counts = lines.counts();
+      throw e;
+    }
+    if (file != null) {
+      try {
+        file.commit();
+      } catch (IOException e) {
+        throw new DataException("cannot write --output " + output + ": " + AtomicFiles.reason(e));
+      }
     }
     boolean windowMode = bundle.dataSpec().getMode() == WindowMode.WINDOW;
     String what = counts.perRow() ? "rows (" + counts.slices() + " slices, " + counts.windows() + " windows)"
@@ -142,6 +150,34 @@ public final class ScoreCommand implements Callable<Integer> {
         bundle.threshold().getValue(), bundle.threshold().getMethod(), resolved.describe(),
         (System.nanoTime() - t0) / 1e9));
     return 0;
+  }
+
+  /** Scores the windows into {@code w}, a line per slice, window or row, and returns the counts. */
+  private ScoreLines write(ScoringSession session, Writer w, List<Window> windows, java.util.Iterator<Series> series)
+      throws IOException {
+    ScoringSession.Lines lines = session.lines(format, per, batchSize, detail, w::append);
+    if (format.equals("tsv")) {
+      w.write(lines.tsvHeader());
+    }
+    String slice = null;
+    for (Window window : windows) {
+      if (lines.perRow() && !window.seriesId().equals(slice)) {
+        slice = window.seriesId();
+        lines.series(series.next());
+      }
+      lines.add(window);
+    }
+    lines.finish();
+    return lines.counts();
+  }
+
+  /** The --output file, begun aside; an output that cannot be written is one clear error before any scoring. */
+  private static AtomicFiles.Pending pending(Path out) {
+    try {
+      return AtomicFiles.begin(out);
+    } catch (IOException e) {
+      throw new DataException("cannot write --output " + out + ": " + AtomicFiles.reason(e));
+    }
   }
 
   /** The score job: its options checked before any work, the model resolved once here. */
@@ -156,7 +192,7 @@ public final class ScoreCommand implements Callable<Integer> {
       throw new DataException("the score job reads CSV with the model's own columns and time format: leave out "
           + "--slice-column, --time-column, --features, --time-format, --strict and --rejects");
     }
-    ScoreJob.Request req = new ScoreJob.Request(registry.resolver().resolve(model), String.join(",", input), output,
+    ScoreJob.Request req = new ScoreJob.Request(registry.resolve(model), String.join(",", input), output,
         batchSize, threads == null ? 1 : threads, format, per);
     new ScoreJob(hadoop.configuration()).run(req);
     return 0;

@@ -19,6 +19,7 @@ import tsad.core.train.ConsoleProgress;
 import tsad.core.train.TrainListener;
 import tsad.core.train.TrainPipeline;
 import tsad.core.threshold.LabelledThreshold;
+import tsad.core.threshold.ThresholdMethod;
 import tsad.core.train.ThresholdLabels;
 import tsad.core.train.TrainRequest;
 import tsad.core.window.Inputs;
@@ -188,11 +189,12 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws java.io.IOException {
+    checkOptions();
     if ((alias != null || stage != null) && register == null) {
       throw new DataException("--alias and --stage need --register MODEL");
     }
     boolean tracked = experiment != null || register != null || registry.trackingUri != null;
-    ModelResolver.Resolved parent = initFrom == null ? null : registry.resolver().resolve(initFrom);
+    ModelResolver.Resolved parent = initFrom == null ? null : registry.resolve(initFrom);
     String parentUri = parent == null ? "" : parent.version().isEmpty() ? initFrom
         : ModelUri.of(parent.name(), parent.version());
     CsvOptions csvOptions = csv.options(parent == null ? CsvOptions.defaults()
@@ -215,12 +217,6 @@ public final class TrainCommand implements Callable<Integer> {
     if (hidden != null) {
       model.addAllHidden(hidden);
     }
-    if (epochs < 1 || batchSize < 1 || !(lr > 0) || validationFraction < 0 || validationFraction >= 1) {
-      throw new DataException("need --epochs >= 1, --batch-size >= 1, --lr > 0 and 0 <= --validation-fraction < 1");
-    }
-    if (!(noise >= 0) || Double.isInfinite(noise)) {
-      throw new DataException("--noise must be a finite standard deviation >= 0, not " + noise);
-    }
     TrainConfig cfg = TrainConfig.newBuilder().setMaxEpochs(epochs).setBatchSize(batchSize).setLearningRate(lr)
         .setPatience(patience != null ? patience : ModelSpecs.defaultPatience(architecture)).setMinDelta(minDelta).setValidationFraction(validationFraction).setGradClip(gradClip)
         .setSeed(seed).setThreads(threads != null ? threads : Runtime.getRuntime().availableProcessors())
@@ -236,6 +232,11 @@ public final class TrainCommand implements Callable<Integer> {
           + "label");
     }
     LabelledThreshold.checkGoal(thresholdGoal);
+    try {
+      tsad.core.io.AtomicFiles.checkWritableDirectory(modelOut);
+    } catch (java.io.IOException e) {
+      throw new DataException("cannot write --model-out " + modelOut + ": " + tsad.core.io.AtomicFiles.reason(e));
+    }
     long t0 = System.nanoTime();
     DataReport report;
     Inputs.Loaded data;
@@ -249,7 +250,7 @@ public final class TrainCommand implements Callable<Integer> {
       try (CsvMixin.RejectFile rejects = csv.rejectFile()) {
         report = new DataReport(rejects);
         data = Inputs.read(input, csvOptions, spec, report, sample);
-      }
+        }
     }
     report.format().lines().forEach(LOG::info);
     Advice.of(report, true).forEach(LOG::info);
@@ -304,6 +305,53 @@ public final class TrainCommand implements Callable<Integer> {
     actionOutput(out, tr);
     System.out.printf(Locale.ROOT, "time: %.1f s%n", (System.nanoTime() - t0) / 1e9);
     return 0;
+  }
+
+  /**
+   * Refuses out-of-range options before any work (reading data, contacting a registry, training); the model's own
+   * options (--hidden, --dropout, odd cnn kernels) are checked with the model spec, before training.
+   */
+  private void checkOptions() {
+    atLeast("--epochs", epochs, 1);
+    atLeast("--batch-size", batchSize, 1);
+    atLeast("--lstm-layers", lstmLayers, 1);
+    atLeast("--kernel-size", kernelSize, 1);
+    if (threads != null) {
+      atLeast("--threads", threads, 1);
+    }
+    if (patience != null) {
+      atLeast("--patience", patience, 0);
+    }
+    if (!(lr > 0) || !Double.isFinite(lr)) {
+      throw new DataException("--lr must be a positive number, got " + lr);
+    }
+    notNegative("--weight-decay", weightDecay);
+    notNegative("--grad-clip", gradClip);
+    notNegative("--noise", noise);
+    notNegative("--min-delta", minDelta);
+    notNegative("--gate-margin", gateMargin);
+    if (!(validationFraction >= 0 && validationFraction < 1)) {
+      throw new DataException("--validation-fraction must be at least 0 and below 1, got " + validationFraction);
+    }
+    if (thresholdLabels == null) {
+      try {
+        ThresholdMethod.parse(threshold);
+      } catch (IllegalArgumentException e) {
+        throw new DataException("--threshold: " + e.getMessage());
+      }
+    }
+  }
+
+  private static void atLeast(String option, int value, int min) {
+    if (value < min) {
+      throw new DataException(option + " must be at least " + min + ", got " + value);
+    }
+  }
+
+  private static void notNegative(String option, double value) {
+    if (!(value >= 0) || !Double.isFinite(value)) {
+      throw new DataException(option + " must be a number of at least 0, got " + value);
+    }
   }
 
   /** Under Oozie (capture-output): the registered version and run, for the gate and promote steps. */

@@ -12,8 +12,9 @@ import java.util.List;
 import java.util.Map;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.pytorch.InputArchive;
-import org.bytedeco.pytorch.OutputArchive;
+import tsad.core.io.AtomicFiles;
 import tsad.core.io.Sha256Sums;
+import tsad.core.model.Archives;
 import tsad.core.model.Autoencoder;
 import tsad.core.model.Versions;
 import tsad.core.scale.Scaler;
@@ -82,23 +83,17 @@ public final class ModelBundle {
                                   ThresholdParams threshold, Provenance provenance) {
     try {
       Files.createDirectories(dir);
-      Path w = dir.resolve(WEIGHTS);
-      try (OutputArchive a = new OutputArchive()) {
-        model.save(a);
-        a.save_to(w.toString());
-      }
       Map<String, byte[]> files = new LinkedHashMap<>();
-      files.put(WEIGHTS, Files.readAllBytes(w));
+      files.put(WEIGHTS, Archives.toBytes(model::save));
       files.put(SCALER, scaler.toByteArray());
       files.put(THRESHOLD, threshold.toByteArray());
       files.put(PROVENANCE, provenance.toByteArray());
       BundleManifest.Builder m = BundleManifest.newBuilder().setFormatVersion(FORMAT_VERSION)
           .setCreatedAtMs(System.currentTimeMillis()).setModel(model.spec()).setData(data)
           .setTsadVersion(Versions.TSAD);
+      Map<Path, byte[]> out = new LinkedHashMap<>();
       for (Map.Entry<String, byte[]> e : files.entrySet()) {
-        if (!e.getKey().equals(WEIGHTS)) {
-          Files.write(dir.resolve(e.getKey()), e.getValue());
-        }
+        out.put(dir.resolve(e.getKey()), e.getValue());
         m.addFiles(BundleFile.newBuilder().setName(e.getKey()).setSha256(sha256(e.getValue()))
             .setSize(e.getValue().length));
       }
@@ -106,13 +101,15 @@ public final class ModelBundle {
       BundleView view = BundleView.newBuilder().setManifest(manifest).setScaler(scaler).setThreshold(threshold)
           .setProvenance(provenance).build();
       byte[] json = (JsonFormat.printer().print(view) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
-      Files.write(dir.resolve(JSON), json);
       byte[] manifestBytes = manifest.toByteArray();
-      Files.write(dir.resolve(MANIFEST), manifestBytes);
-      // The seal goes last: a format-2 directory without it is refused, so a crash leaves no half-bundle.
-      Files.write(dir.resolve(SEAL), seal(manifestBytes, json).toBytes());
+      out.put(dir.resolve(JSON), json);
+      out.put(dir.resolve(MANIFEST), manifestBytes);
+      // All files aside before any is renamed, the seal last: a full disk leaves the directory as it was, and a
+      // crash between the renames leaves a format-2 directory without its seal or with files it refuses.
+      out.put(dir.resolve(SEAL), seal(manifestBytes, json).toBytes());
+      AtomicFiles.writeAll(out);
     } catch (IOException e) {
-      throw new BundleException("cannot write model bundle " + dir + ": " + e.getMessage());
+      throw new BundleException("cannot write model bundle " + dir + ": " + AtomicFiles.reason(e));
     }
     return load(dir);
   }

@@ -71,8 +71,21 @@ public final class CsvSeriesReader {
         }
       }
     } catch (IOException e) {
-      throw new DataException("cannot read " + file + ": " + e.getMessage(), e);
+      throw new DataException("cannot read " + file + ": " + readFailure(file, e), e);
     }
+  }
+
+  /** What a failed read means for the user: gzip's own messages ("Not in GZIP format", none at all) say too little. */
+  static String readFailure(Path file, IOException e) {
+    boolean gz = file.toString().endsWith(".gz");
+    if (gz && e instanceof java.util.zip.ZipException) {
+      return "it is named .gz but is not gzip-compressed (" + e.getMessage() + "); rename it to .csv if it is plain "
+          + "text";
+    }
+    if (gz && e instanceof java.io.EOFException) {
+      return "the gzip data ends early: the file is empty or truncated";
+    }
+    return String.valueOf(e.getMessage());
   }
 
   /** Expands directories into their *.csv / *.csv.gz files (sorted by name); missing paths fail clearly. */

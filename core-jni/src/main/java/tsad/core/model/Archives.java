@@ -1,21 +1,49 @@
 package tsad.core.model;
 
+import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.pytorch.ArchiveWriter;
 import org.bytedeco.pytorch.InputArchive;
+import org.bytedeco.pytorch.OutputArchive;
 import org.bytedeco.pytorch.StringTensorDict;
 import org.bytedeco.pytorch.StringVector;
 import org.bytedeco.pytorch.Tensor;
 
 /**
- * Whether a libtorch archive holds exactly the tensors of a model. libtorch's own load reshapes a parameter to
- * whatever the archive holds and ignores tensors the model lacks, so a spec that is not the weights' own would load;
- * bundles and training checkpoints check with this first.
+ * libtorch archives as tsad reads and writes them. Writing: serialized in memory, because libtorch's own file writer
+ * aborts the JVM when a write fails (a full disk: its archive writer throws again from a destructor, and C++
+ * terminates), so tsad never hands it a path and writes the bytes with Java's I/O, where a failure is an exception.
+ * Reading: whether an archive holds exactly the tensors of a model, because libtorch's own load reshapes a parameter
+ * to whatever the archive holds and ignores tensors the model lacks, so a spec that is not the weights' own would
+ * load; bundles and training checkpoints check with this first.
  */
 public final class Archives {
   private Archives() {}
+
+  /** The bytes of an archive that {@code filler} fills (e.g. {@code model::save}), as save_to would write them. */
+  public static byte[] toBytes(Consumer<OutputArchive> filler) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (OutputArchive a = new OutputArchive();
+         ArchiveWriter writer = new ArchiveWriter() {
+           @Override
+           public long call(Pointer data, long n) {
+             byte[] chunk = new byte[Math.toIntExact(n)];
+             new BytePointer(data).capacity(n).get(chunk);
+             bytes.write(chunk, 0, chunk.length);
+             return n;
+           }
+         }) {
+      filler.accept(a);
+      a.save_to(writer);
+    }
+    return bytes.toByteArray();
+  }
 
   /**
    * What does not fit: each tensor {@code model} has that the archive lacks or holds in another shape, and each

@@ -48,6 +48,19 @@ public abstract class ThresholdMethod {
   public abstract FittedThreshold fit(double[] scores);
 
   /**
+   * Refuses a sample size this method cannot fit whatever the scores are (checked before training, so that an
+   * impossible threshold does not cost a training run).
+   *
+   * @param n the number of scores the threshold will be fitted on
+   * @throws IllegalArgumentException saying why and what to change
+   */
+  public void checkSampleSize(int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("threshold " + this + " needs at least one score, got none");
+    }
+  }
+
+  /**
    * Parses a user spec (case and whitespace are ignored).
    *
    * @param spec e.g. "p99", "mean+3sd", "pot:1e-3,init=0.98"
@@ -161,10 +174,7 @@ public abstract class ThresholdMethod {
     @Override
     public FittedThreshold fit(double[] scores) {
       double[] s = sortedFinite(scores, toString());
-      if (s.length < 2) {
-        throw new IllegalArgumentException("threshold " + this + " needs at least 2 scores for a standard "
-            + "deviation, got 1");
-      }
+      checkSampleSize(s.length);
       double mean = Stats.mean(s);
       double std = Stats.std(s);
       Map<String, Double> p = new LinkedHashMap<>();
@@ -172,6 +182,14 @@ public abstract class ThresholdMethod {
       p.put("std", std);
       p.put("k", k);
       return result(mean + k * std, this, s.length, p);
+    }
+
+    @Override
+    public void checkSampleSize(int n) {
+      if (n < 2) {
+        throw new IllegalArgumentException("threshold " + this + " needs at least 2 scores for a standard "
+            + "deviation, got " + n);
+      }
     }
 
     @Override
@@ -202,19 +220,9 @@ public abstract class ThresholdMethod {
         first--;
       }
       int nt = n - first;
-      if (nt < MIN_EXCESSES) {
-        throw new IllegalArgumentException("POT needs at least " + MIN_EXCESSES + " scores above the initial "
-            + "threshold (got " + nt + " of " + n + "); use more validation data, a lower init quantile, or a "
-            + "percentile threshold");
-      }
+      feasible(nt, n);
       // P(X > z) = P(X > t) P(Y > z - t), estimated as (nt / n) times the GPD tail; r is that GPD tail.
       double r = risk * n / nt;
-      if (r >= 1) {
-        throw new IllegalArgumentException("POT risk " + num(risk) + " is too large for init quantile "
-            + num(init) + ": only " + nt + " of " + n + " scores (a share of " + (double) nt / n + ") lie above "
-            + "the initial threshold, so the risk is not in the fitted tail; the risk must be below that share "
-            + "(about 1 - init): use a smaller risk or a lower init quantile");
-      }
       double[] y = new double[nt];
       for (int i = 0; i < nt; i++) {
         y[i] = s[first + i] - t;
@@ -228,6 +236,28 @@ public abstract class ThresholdMethod {
       p.put("gpd_xi", g.xi());
       p.put("excesses", (double) nt);
       return result(t + g.exceedanceQuantile(r), this, n, p);
+    }
+
+    /** With distinct scores, the init quantile (interpolated at rank init * (n - 1)) has this many above it. */
+    @Override
+    public void checkSampleSize(int n) {
+      super.checkSampleSize(n);
+      feasible(n - 1 - (int) Math.floor(init * (n - 1)), n);
+    }
+
+    /** Refuses a tail of {@code nt} of {@code n} scores too small to fit, or that does not reach the risk. */
+    private void feasible(int nt, int n) {
+      if (nt < MIN_EXCESSES) {
+        throw new IllegalArgumentException("POT needs at least " + MIN_EXCESSES + " scores above the initial "
+            + "threshold (got " + nt + " of " + n + "); use more validation data, a lower init quantile, or a "
+            + "percentile threshold");
+      }
+      if (risk * n / nt >= 1) {
+        throw new IllegalArgumentException("POT risk " + num(risk) + " is too large for init quantile "
+            + num(init) + ": only " + nt + " of " + n + " scores (a share of " + (double) nt / n + ") lie above "
+            + "the initial threshold, so the risk is not in the fitted tail; the risk must be below that share "
+            + "(about 1 - init): use a smaller risk or a lower init quantile");
+      }
     }
 
     @Override

@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -18,7 +17,7 @@ import java.util.stream.Stream;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.pytorch.Adam;
 import org.bytedeco.pytorch.InputArchive;
-import org.bytedeco.pytorch.OutputArchive;
+import tsad.core.io.AtomicFiles;
 import tsad.core.io.Sha256Sums;
 import tsad.core.model.Archives;
 import tsad.core.model.Autoencoder;
@@ -76,14 +75,15 @@ final class Checkpoints {
       int e = cp.getEpoch();
       Map<String, byte[]> files = new LinkedHashMap<>();
       files.put("state-" + e + ".pb", cp.toByteArray());
-      files.put("model-" + e + ".pt", archive(dir, a -> model.save(a)));
-      files.put("optimizer-" + e + ".pt", archive(dir, a -> adam.save(a)));
+      // Serialized in memory and written by Java: a full disk is an exception here, never a native abort (Archives).
+      files.put("model-" + e + ".pt", Archives.toBytes(model::save));
+      files.put("optimizer-" + e + ".pt", Archives.toBytes(adam::save));
       if (improved) {
         files.put("best-" + e + ".pt", files.get("model-" + e + ".pt"));
       }
-      for (Map.Entry<String, byte[]> f : files.entrySet()) {
-        replace(dir, f.getKey(), f.getValue());
-      }
+      Map<Path, byte[]> epochFiles = new LinkedHashMap<>();
+      files.forEach((name, bytes) -> epochFiles.put(dir.resolve(name), bytes));
+      AtomicFiles.writeAll(epochFiles);
       if (!improved) {
         Map.Entry<String, byte[]> best = best(dir);   // kept as it is
         if (best != null) {
@@ -91,7 +91,7 @@ final class Checkpoints {
         }
       }
       // The seal last: until it is in place, the previous epoch's files and seal are the checkpoint.
-      replace(dir, SEAL, Sha256Sums.of(files).toBytes());
+      AtomicFiles.writeAll(Map.of(dir.resolve(SEAL), Sha256Sums.of(files).toBytes()));
       try (Stream<Path> s = Files.list(dir)) {
         for (Path p : s.toList()) {
           String n = p.getFileName().toString();
@@ -101,7 +101,7 @@ final class Checkpoints {
         }
       }
     } catch (IOException e) {
-      throw new TrainingException("cannot write checkpoint in " + dir + ": " + e.getMessage());
+      throw new TrainingException("cannot write checkpoint in " + dir + ": " + AtomicFiles.reason(e));
     }
   }
 
@@ -227,27 +227,5 @@ final class Checkpoints {
     String name = Sha256Sums.parse(Files.readAllBytes(dir.resolve(SEAL))).sums().keySet().stream()
         .filter(n -> n.startsWith("best-")).findFirst().orElseThrow();
     return Map.entry(name, best);
-  }
-
-  private interface ArchiveFiller {
-    void fill(OutputArchive a);
-  }
-
-  private static byte[] archive(Path dir, ArchiveFiller filler) throws IOException {
-    Path tmp = dir.resolve(".archive.tmp");
-    try (OutputArchive a = new OutputArchive()) {
-      filler.fill(a);
-      a.save_to(tmp.toString());
-      return Files.readAllBytes(tmp);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
-  }
-
-  /** Writes {@code name} aside, then moves it into place in one step. */
-  private static void replace(Path dir, String name, byte[] bytes) throws IOException {
-    Path tmp = dir.resolve(name + ".tmp");
-    Files.write(tmp, bytes);
-    Files.move(tmp, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 }

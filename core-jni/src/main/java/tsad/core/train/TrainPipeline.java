@@ -51,12 +51,28 @@ public final class TrainPipeline {
     if (windows.isEmpty()) {
       throw new TrainingException("no windows to train on:\n" + report.format());
     }
-    ThresholdMethod method = ThresholdMethod.parse(req.config().getThresholdMethod().isEmpty() ? "p99"
-        : req.config().getThresholdMethod());
+    String thresholdSpec = req.config().getThresholdMethod().isEmpty() ? ThresholdMethod.DEFAULT_SPEC
+        : req.config().getThresholdMethod();
+    ThresholdMethod method;
+    try {
+      method = ThresholdMethod.parse(thresholdSpec);
+    } catch (IllegalArgumentException e) {
+      throw new TrainingException("--threshold: " + e.getMessage());
+    }
     long started = System.currentTimeMillis();
     TorchRuntime.threads(Math.max(1, req.config().getThreads()));
     org.bytedeco.pytorch.Device device = TorchRuntime.device(req.config().getDevice());
     Split.Parts split = Split.of(windows, req.config().getValidationFraction(), req.config().getSeed());
+    if (req.thresholdLabels() == null) {
+      // Fitted on the held-out windows, or on the training windows when none are held out (see below).
+      int n = split.validation().isEmpty() ? split.train().size() : split.validation().size();
+      try {
+        method.checkSampleSize(n);
+      } catch (IllegalArgumentException e) {
+        throw new TrainingException("--threshold " + thresholdSpec + " cannot be fitted on " + n + " scores, so "
+            + "training does not start: " + e.getMessage());
+      }
+    }
     ModelBundle parent = req.initFrom();
     Scaler scaler = parent != null && !req.refitScaler() ? new Scaler(parent.scaler())
         : Scaler.fit(req.scalerKind(), split.train(), featureNames);
@@ -98,7 +114,14 @@ public final class TrainPipeline {
         }
         labelled = req.thresholdLabels() == null ? null : fromLabels(req.thresholdLabels(), scorer);
       }
-      FittedThreshold fitted = labelled != null ? labelled : method.fit(valScores);
+      FittedThreshold fitted;
+      try {
+        fitted = labelled != null ? labelled : method.fit(valScores);
+      } catch (IllegalArgumentException e) {
+        // The scores themselves defeat the method (ties in the tail, a diverged model): say so, keep no bundle.
+        throw new TrainingException("--threshold " + thresholdSpec + " cannot be fitted on the trained model's "
+            + valScores.length + " scores: " + e.getMessage());
+      }
       ThresholdParams threshold = ThresholdParams.newBuilder().setMethod(fitted.method()).setValue(fitted.value())
           .setSampleSize(fitted.sampleSize()).putAllParams(fitted.params()).setAggregation(agg)
           .setValidationScores(Distributions.of(valScores)).setTrainingScores(Distributions.of(trainScores)).build();

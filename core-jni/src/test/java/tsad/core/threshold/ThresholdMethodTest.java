@@ -153,6 +153,31 @@ class ThresholdMethodTest {
   }
 
   @Test
+  void theSampleSizeCheckBeforeTrainingAgreesWithTheFitOnDistinctScores() {
+    for (String spec : List.of("pot:1e-3", "pot:0.01,init=0.95", "pot:0.03", "mean+3sd", "p99")) {
+      ThresholdMethod m = ThresholdMethod.parse(spec);
+      for (int n = 1; n <= 700; n++) {
+        double[] scores = exponential(n, n);
+        String before = message(() -> m.checkSampleSize(scores.length));
+        String after = message(() -> m.fit(scores));
+        assertEquals(after, before, spec + " on " + n + " distinct scores");
+      }
+    }
+    assertThrowsWith(IllegalArgumentException.class, "needs at least one score, got none",
+        () -> ThresholdMethod.parse("p99").checkSampleSize(0));
+  }
+
+  /** The message of what {@code code} throws (an IllegalArgumentException), or null if it returns. */
+  private static String message(Runnable code) {
+    try {
+      code.run();
+      return null;
+    } catch (IllegalArgumentException e) {
+      return e.getMessage();
+    }
+  }
+
+  @Test
   void specsRoundTripAndBadSpecsNameThemselves() {
     for (String s : List.of("p99", "p99.5", "p95", "p0.1", "p99.99", "mean+3sd", "mean+2.5sd", "mean+0.5sd",
         "pot:0.001,init=0.98", "pot:0.01,init=0.95", "pot:0.0001,init=0.9")) {
