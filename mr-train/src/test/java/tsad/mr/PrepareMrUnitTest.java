@@ -1,5 +1,6 @@
 package tsad.mr;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -122,6 +123,33 @@ class PrepareMrUnitTest {
     assertEquals(java.time.Instant.parse(t(0)).toEpochMilli(), out.get(1).getFirst().timeMs());
     assertEquals(List.of("malformed_row\tbroken", "bad_time\t" + HEADER), m.quarantined,
         "a header line further down a file is a bad row, as in the local reader");
+  }
+
+  /**
+   * Two devices whose ids differ only in bytes that are not UTF-8 ("dev\xFF", "dev\xFE") would both be keyed as
+   * "dev\uFFFD" by a replacing decoder, one slice of two devices' rows: the mapper rejects both rows, as the local
+   * reader does, and keeps a valid multi-byte id.
+   */
+  @Test
+  void rowsThatAreNotUtf8AreQuarantinedNotMergedIntoOneSlice() throws IOException {
+    Mapper m = new Mapper();
+    MapDriver<LongWritable, LineBatch, SliceTimeKey, RowWritable> d = MapDriver.newMapDriver(m);
+    configure(d.getConfiguration());
+    LineBatch b = new LineBatch();
+    b.add(0, new Text(HEADER));
+    long offset = 20;
+    for (byte[] row : new byte[][] {{'d', 'e', 'v', (byte) 0xFF, ',', '1', ',', '1'},
+        {'d', 'e', 'v', (byte) 0xFE, ',', '1', ',', '2'}, ("caf\u00e9," + t(1) + ",3").getBytes(UTF_8)}) {
+      Text line = new Text();
+      line.set(row);
+      b.add(offset, line);
+      offset += row.length + 1;
+    }
+    List<Pair<SliceTimeKey, RowWritable>> out = d.withInput(new LongWritable(0), b).run();
+    assertEquals(List.of("caf\u00e9"), out.stream().map(p -> p.getFirst().slice()).toList());
+    assertEquals(List.of("invalid_utf8\tdev\\xFF,1,1", "invalid_utf8\tdev\\xFE,1,2"), m.quarantined);
+    assertEquals(3, d.getCounters().findCounter(DataCounter.ROWS_READ).getValue());
+    assertEquals(2, d.getCounters().findCounter(DataCounter.ROWS_REJECTED_GROUP, "invalid_utf8").getValue());
   }
 
   @Test
