@@ -16,6 +16,10 @@ public final class JobKeys {
   public static final String MODE = "tsad.window.mode";
   /** reject, truncate or pad; default reject. */
   public static final String LENGTH_POLICY = "tsad.length.policy";
+  /** Window mode: split, reject or ignore time gaps; default split. */
+  public static final String GAP_POLICY = "tsad.window.gap.policy";
+  /** Window mode: a step over this many median steps is a time gap; default 3. */
+  public static final String MAX_GAP = "tsad.window.max.gap";
   /** The slice id column; default slice_id. */
   public static final String SLICE_COLUMN = "tsad.csv.slice.column";
   /** The time column; default time. */

@@ -103,7 +103,9 @@ public final class PrepareJob extends Configured implements Tool {
     int window = conf.getInt(JobKeys.WINDOW, 64);
     WindowSpec spec = new WindowSpec(WindowSpec.parseMode(conf.get(JobKeys.MODE, "slice"), JobKeys.MODE), window,
         conf.getInt(JobKeys.STRIDE, Math.max(1, window / 2)),
-        WindowSpec.parsePolicy(conf.get(JobKeys.LENGTH_POLICY, "reject"), JobKeys.LENGTH_POLICY));
+        WindowSpec.parsePolicy(conf.get(JobKeys.LENGTH_POLICY, "reject"), JobKeys.LENGTH_POLICY),
+        WindowSpec.parseGapPolicy(conf.get(JobKeys.GAP_POLICY, "split"), JobKeys.GAP_POLICY),
+        conf.getDouble(JobKeys.MAX_GAP, WindowSpec.DEFAULT_MAX_GAP));
     return new Request(List.of(input.split(",")), output, csv, spec, null, null);
   }
 

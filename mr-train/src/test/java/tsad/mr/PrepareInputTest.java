@@ -1,6 +1,7 @@
 package tsad.mr;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -17,7 +18,12 @@ import tsad.core.data.CsvOptions;
 import tsad.core.data.CsvSeriesReader;
 import tsad.core.data.DataReport;
 import tsad.core.data.RejectReason;
+import tsad.core.data.Series;
+import tsad.core.window.Inputs;
+import tsad.core.window.Window;
+import tsad.core.window.WindowSpec;
 import tsad.proto.DataSummary;
+import tsad.proto.GapPolicy;
 
 /**
  * The prepare job on the local job runner reads its input as the local reader does: the same files of a directory
@@ -72,5 +78,41 @@ class PrepareInputTest {
     }
     assertTrue(quarantine.contains("invalid_utf8\t") && quarantine.contains("\tdev\\xFF,1,1\n")
         && quarantine.contains("\tdev\\xFE,1,2\n"), quarantine);
+  }
+
+  /**
+   * A series with a 5-hour hole in 1-minute data: prepare (the reducer's windows and counts), the readers' cutter
+   * and the local reader give the same windows, none across the hole, and the prepared spec records the policy;
+   * a model's reject policy makes the score mapper's cutter reject the slice with its reason.
+   */
+  @Test
+  void timeGapsAreHandledAlikeByPrepareTheCutterAndTheLocalReader() throws IOException {
+    StringBuilder csv = new StringBuilder("slice_id,time,value\n");
+    for (int i = 0; i < 30; i++) {
+      long minute = i + (i >= 10 ? 300 : 0);
+      csv.append("dev,").append(60 * minute).append(',').append(i).append('\n');
+    }
+    Path file = Files.writeString(dir.resolve("gappy.csv"), csv);
+    Path out = dir.resolve("gappy-prepared");
+    MainTest.Run prepare = MainTest.tsad("prepare", "--input", file.toString(), "--output", out.toString(), "--mode",
+        "window", "--window", "4", "--stride", "4");
+    assertEquals(0, prepare.code(), prepare.err());
+    PreparedWindows.Loaded mr = PreparedWindows.load(out.toString());
+    assertEquals(GapPolicy.GAP_SPLIT, mr.manifest().getData().getGapPolicy());
+    WindowSpec spec = Inputs.windowSpec(mr.manifest().getData());
+    DataReport localReport = new DataReport();
+    List<Window> local = Inputs.read(List.of(file), CsvOptions.defaults(), spec, localReport).windows();
+    assertEquals(local.stream().map(Window::id).toList(), mr.windows().stream().map(Window::id).toList());
+    assertEquals(List.of(0f, 4f, 6f, 10f, 14f, 18f, 22f, 26f), mr.windows().stream().map(w -> w.value(0)).toList(),
+        "two runs, each windowed to its end; none across the hole");
+    assertEquals(localReport.windows(), mr.manifest().getSummary().getWindows());
+
+    PreparedWindows.Cutter rejecting = new PreparedWindows.Cutter(mr.manifest().getData().toBuilder()
+        .setGapPolicy(GapPolicy.GAP_REJECT).build());
+    Series series = Inputs.read(List.of(file), CsvOptions.defaults(), spec, new DataReport()).series().get(0);
+    PreparedWindows.Rejected e = assertThrows(PreparedWindows.Rejected.class,
+        () -> rejecting.windows(java.nio.ByteBuffer.wrap(series.toProto().toByteArray())));
+    assertEquals(RejectReason.TIME_GAP, e.reason());
+    assertTrue(e.getMessage().startsWith("slice dev has 1 time gap (the longest 5.02 h"), e.getMessage());
   }
 }
