@@ -30,6 +30,7 @@ import tsad.proto.ThresholdParams;
  * write the bundle with its provenance. The CLI and the MapReduce train job both call this.
  */
 public final class TrainPipeline {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TrainPipeline.class);
   /**
    * What a run produced.
    *
@@ -60,6 +61,9 @@ public final class TrainPipeline {
     ModelBundle parent = req.initFrom();
     Scaler scaler = parent != null && !req.refitScaler() ? new Scaler(parent.scaler())
         : Scaler.fit(req.scalerKind(), split.train(), featureNames);
+    if (parent == null || req.refitScaler()) {
+      scaler.constantFeatureWarnings().forEach(LOG::warn);
+    }
     ModelSpec spec = req.model().toBuilder().setWindowLength(windows.get(0).steps())
         .setFeatures(windows.get(0).features()).build();
     TorchRuntime.seed(req.config().getSeed());
