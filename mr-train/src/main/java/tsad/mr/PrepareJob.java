@@ -133,6 +133,7 @@ public final class PrepareJob extends Configured implements Tool {
     conf.setBoolean(JobKeys.STRICT, options.strict());
 
     String source = String.join(",", req.input());
+    conf.set(JobKeys.SOURCE, source);
     Job job = Job.getInstance(conf, "tsad prepare " + source);
     job.setJarByClass(PrepareJob.class);
     job.setInputFormatClass(LineBatchInputFormat.class);

@@ -20,6 +20,7 @@ import org.apache.hadoop.mrunit.mapreduce.ReduceDriver;
 import org.apache.hadoop.mrunit.types.Pair;
 import org.junit.jupiter.api.Test;
 import tsad.core.data.CsvOptions;
+import tsad.core.data.DataException;
 import tsad.core.data.RejectSink;
 import tsad.core.window.Inputs;
 import tsad.core.window.WindowSpec;
@@ -207,6 +208,24 @@ class PrepareMrUnitTest {
     assertEquals(1, d.getCounters().findCounter(DataCounter.SLICES_REJECTED_GROUP, "too_short").getValue());
     assertEquals(3, d.getCounters().findCounter(DataCounter.ROWS_REJECTED_GROUP, "in_rejected_slice").getValue(),
         "the slice's rows are counted as rejected, not lost");
+  }
+
+  @Test
+  void strictReducerFailsOnASliceOfTheWrongLengthNamingTheInputAndTheSlice() {
+    Reducer r = new Reducer();
+    ReduceDriver<SliceTimeKey, RowWritable, Text, BytesWritable> d = ReduceDriver.newReduceDriver(r);
+    configure(d.getConfiguration());
+    d.getConfiguration().setBoolean(JobKeys.STRICT, true);
+    d.getConfiguration().set(JobKeys.SOURCE, "data/day.csv");
+    List<RowWritable> values = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      values.add(new RowWritable().set(java.time.Instant.parse(t(i)).toEpochMilli(), new float[] {i}));
+    }
+    d.withInput(new SliceTimeKey().set("long", java.time.Instant.parse(t(0)).toEpochMilli(), 0, 0), values);
+    DataException e = assertThrows(DataException.class, d::run, "--strict (README): the first rejected slice fails");
+    assertEquals("data/day.csv: too_long: slice long has 6 steps, expected 4 (strict mode; without it the slice's "
+        + "rows are counted and skipped)", e.getMessage());
+    assertEquals(List.of(), r.quarantined, "failed, not quarantined");
   }
 
   @Test

@@ -28,7 +28,10 @@ public final class Inputs {
 
   private Inputs() {}
 
-  /** Reads CSV files, groups and sorts slices, and cuts windows, counting everything in {@code report}. */
+  /**
+   * Reads CSV files, groups and sorts slices, and cuts windows, counting everything in {@code report}; in strict mode
+   * ({@link CsvOptions#strict}) the first bad row or slice fails instead.
+   */
   public static Loaded read(List<Path> inputs, CsvOptions csv, WindowSpec spec, DataReport report) {
     return read(inputs, csv, spec, report, SliceSample.ALL);
   }
@@ -39,6 +42,9 @@ public final class Inputs {
     CsvSeriesReader reader = new CsvSeriesReader(csv);
     List<Series> series = reader.read(inputs, report);
     WindowBuilder builder = new WindowBuilder(spec);
+    if (csv.strict()) {
+      builder = builder.strict(inputs.size() == 1 ? inputs.get(0).toString() : inputs.toString());
+    }
     List<List<Window>> kept = new ArrayList<>();
     List<Series> windowed = new ArrayList<>();
     for (Series s : series) {

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.RandomAccess;
+import tsad.core.data.DataException;
 import tsad.core.data.DataReport;
 import tsad.core.data.RejectReason;
 import tsad.core.data.Series;
@@ -16,10 +17,27 @@ import tsad.proto.WindowMode;
 /** Cuts a sorted series into model inputs by the window spec; the one window builder of tsad. */
 public final class WindowBuilder {
   private final WindowSpec spec;
+  /** The input named in strict-mode failures, or null: lenient, rejects are counted. */
+  private final String strictSource;
 
-  /** Creates a builder for one spec. */
+  /** Creates a builder for one spec that counts and reports what it rejects. */
   public WindowBuilder(WindowSpec spec) {
+    this(spec, null);
+  }
+
+  private WindowBuilder(WindowSpec spec, String strictSource) {
     this.spec = spec;
+    this.strictSource = strictSource;
+  }
+
+  /**
+   * A builder for the same spec in strict mode: a slice of the wrong length or with a time gap it must reject, or a
+   * run between gaps too short to window, fails with a {@link DataException} naming {@code source}, the slice and
+   * the reason, instead of being counted. Steps cut by the truncate policy are what that policy asks for and stay
+   * counted.
+   */
+  public WindowBuilder strict(String source) {
+    return new WindowBuilder(spec, Objects.requireNonNull(source));
   }
 
   /** The spec in use. */
@@ -79,9 +97,10 @@ public final class WindowBuilder {
         int b = r == gaps.length ? n : gaps[r];
         if (!cuts.windowed(b - a)) {
           used -= b - a;
-          report.rejectRows(b - a, RejectReason.SHORT_SEGMENT, s.id(), (b - a) + " steps from "
-              + Instant.ofEpochMilli(s.timesMs()[a]) + " to " + Instant.ofEpochMilli(s.timesMs()[b - 1])
-              + " between time gaps, fewer than the window's " + t, "slice " + s.id());
+          String detail = (b - a) + " steps from " + Instant.ofEpochMilli(s.timesMs()[a]) + " to "
+              + Instant.ofEpochMilli(s.timesMs()[b - 1]) + " between time gaps, fewer than the window's " + t;
+          failIfStrict(RejectReason.SHORT_SEGMENT, "slice " + s.id() + ": " + detail);
+          report.rejectRows(b - a, RejectReason.SHORT_SEGMENT, s.id(), detail, "slice " + s.id());
         }
       }
       out = cuts;
@@ -171,9 +190,17 @@ public final class WindowBuilder {
   }
 
   private List<Window> rejectSlice(Series s, DataReport report, RejectReason reason, String detail) {
+    failIfStrict(reason, detail);
     report.rejectSlice(reason, s.id(), detail);
     report.rejectRows(s.length(), RejectReason.IN_REJECTED_SLICE, s.id(), reason.label(), "slice " + s.id());
     return List.of();
+  }
+
+  private void failIfStrict(RejectReason reason, String detail) {
+    if (strictSource != null) {
+      throw new DataException(strictSource + ": " + reason.label() + ": " + detail
+          + " (strict mode; without it the slice's rows are counted and skipped)");
+    }
   }
 
   /**
