@@ -23,9 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>A case is a folder with a {@code case.txt} and the input files it names. {@code case.txt} lines (# comments):
  * <ul>
- *   <li>{@code run: ARGS} the tsad command line, split on spaces; several {@code run:} lines run in order and the
- *       checks apply to the last one;</li>
- *   <li>{@code exit: N} the expected exit code of the last run;</li>
+ *   <li>{@code run: ARGS} the tsad command line, split on spaces; several {@code run:} lines run in order, and the
+ *       check lines below a run apply to it (checked before the next run starts);</li>
+ *   <li>{@code exit: N} the expected exit code of the run;</li>
  *   <li>{@code stderr: REGEX} / {@code stdout: REGEX} a pattern that must be found;</li>
  *   <li>{@code lacks: REGEX} a pattern that neither standard output nor standard error may hold (a secret);</li>
  *   <li>{@code no-stack-trace} standard error must hold no "\tat " frame (default for exit codes other than 3);</li>
@@ -95,14 +95,24 @@ public class BadInputCorpusTest {
         continue;
       }
       if (line.startsWith("run:")) {
+        if (!checks.isEmpty()) {
+          check(folder, last, checks);
+          checks.clear();
+        }
         last = MainTest.tsad(line.substring(4).strip().split(" +"));
       } else if (CaseFiles.change(line)) {
         continue;
       } else {
+        assertTrue(last != null, folder + ": a check before any run: line: " + line);
         checks.add(line);
       }
     }
     assertTrue(last != null, folder + ": no run: line");
+    check(folder, last, checks);
+  }
+
+  /** Checks one run's outcome against the check lines that follow its run: line. */
+  private static void check(Path folder, MainTest.Run last, List<String> checks) throws IOException {
     String what = folder.getFileName() + " (exit " + last.code() + ")\nstderr: " + last.err() + "\nstdout: "
         + last.out();
     boolean stackAllowed = false;

@@ -25,6 +25,14 @@ final class Advice {
       out.add("hint: slices shorter than the window were rejected; " + when + "--length-policy pad (slice mode) or "
           + "a shorter --window to use them");
     }
+    if (report.rowsRejected(RejectReason.SHORT_SEGMENT) > 0) {
+      out.add("hint: rows of runs between time gaps shorter than the window were rejected; " + when + "a larger "
+          + "--max-gap, --gap-policy ignore or --length-policy pad to use them");
+    }
+    if (report.slicesRejected(RejectReason.TIME_GAP) > 0) {
+      out.add("hint: slices with time gaps were rejected; " + when + "--gap-policy split to window the runs between "
+          + "the gaps");
+    }
     return out;
   }
 }

@@ -29,7 +29,7 @@ public final class CsvMixin {
       description = "Time format: auto (ISO-8601, or epoch numbers: >= 1e11 millis, else seconds), iso, epoch-s, epoch-ms. Default: auto.")
   String timeFormat;
 
-  @Option(names = "--strict", description = "Fail on the first bad row or duplicate timestamp instead of counting and skipping it.")
+  @Option(names = "--strict", description = "Fail on the first bad row, duplicate timestamp, slice of the wrong length or with a time gap it would reject, instead of counting and skipping it.")
   boolean strict;
 
   @Option(names = "--rejects", paramLabel = "FILE",

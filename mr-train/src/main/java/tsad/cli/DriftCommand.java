@@ -77,6 +77,10 @@ public final class DriftCommand implements Callable<Integer> {
       case "validation" -> bundle.threshold().getValidationScores();
       default -> throw new DataException("unknown --reference '" + reference + "'; use training or validation");
     };
+    if (ref.getCount() == 0 && reference.equals("validation")) {
+      throw new DataException(model + " holds no " + reference + " scores (trained without held-out windows): use "
+          + "--reference training");
+    }
     double[] scores;
     try (ScoringSession session = new ScoringSession(bundle, resolved.identity())) {
       scores = session.scores(data.load(bundle).windows(), batchSize);

@@ -280,16 +280,20 @@ public final class TrainCommand implements Callable<Integer> {
         parentUri.isEmpty() ? "" : ", fine-tuned from " + parentUri);
     System.out.printf(Locale.ROOT, "windows: %d train, %d validation (%s)%n", out.split().train().size(),
         out.split().validation().size(), out.split().how());
-    System.out.printf(Locale.ROOT, "epochs: %d (%s), best %d, validation loss %.6f%n", out.training().epochsRun(),
-        out.training().stopReason().replace('_', ' '), out.training().bestEpoch(), out.training().bestValidationLoss());
+    boolean heldOut = !out.split().validation().isEmpty();
+    System.out.printf(Locale.ROOT, "epochs: %d (%s), best %d, %s loss %.6f%n", out.training().epochsRun(),
+        out.training().stopReason().replace('_', ' '), out.training().bestEpoch(), heldOut ? "validation"
+            : "training (no validation windows)", out.training().bestValidationLoss());
     if (labels != null) {
       Map<String, Double> f = out.threshold().params();
       System.out.printf(Locale.ROOT, "threshold: %s = %.6g (from %d labelled rows: F1 %.3f, false alarms %.1f%%, "
           + "missed alarms %.1f%% there)%n", out.threshold().method(), out.threshold().value(),
           out.threshold().sampleSize(), f.get("f1"), 100 * f.get("false_alarm_rate"), 100 * f.get("missed_alarm_rate"));
     } else {
-      System.out.printf(Locale.ROOT, "threshold: %s = %.6g (from %d held-out scores)%n", out.threshold().method(),
-          out.threshold().value(), out.threshold().sampleSize());
+      String scores = out.threshold().sampleSize() == 1 ? "score" : "scores";
+      System.out.printf(Locale.ROOT, "threshold: %s = %.6g (from %d %s)%n", out.threshold().method(),
+          out.threshold().value(), out.threshold().sampleSize(), heldOut ? "held-out " + scores
+              : scores + " of the training windows: none was held out");
     }
     if (tr != null) {
       String ui = registry.settings().trackingUri() + "/#/experiments/" + tr.experimentId() + "/runs/" + tr.runId();

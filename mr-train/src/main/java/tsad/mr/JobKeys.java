@@ -16,6 +16,10 @@ public final class JobKeys {
   public static final String MODE = "tsad.window.mode";
   /** reject, truncate or pad; default reject. */
   public static final String LENGTH_POLICY = "tsad.length.policy";
+  /** Window mode: split, reject or ignore time gaps; default split. */
+  public static final String GAP_POLICY = "tsad.window.gap.policy";
+  /** Window mode: a step over this many median steps is a time gap; default 3. */
+  public static final String MAX_GAP = "tsad.window.max.gap";
   /** The slice id column; default slice_id. */
   public static final String SLICE_COLUMN = "tsad.csv.slice.column";
   /** The time column; default time. */
@@ -24,7 +28,7 @@ public final class JobKeys {
   public static final String FEATURES = "tsad.csv.features";
   /** auto, iso, epoch-s or epoch-ms; default auto. */
   public static final String TIME_FORMAT = "tsad.csv.time.format";
-  /** Fail on the first bad row instead of quarantining it (also read by the tasks); default false. */
+  /** Fail on the first bad row or slice instead of quarantining it (also read by the tasks); default false. */
   public static final String STRICT = "tsad.strict";
 
   // Settings of the score job when it runs as a Tool.
@@ -38,6 +42,8 @@ public final class JobKeys {
   static final String HEADER = "tsad.csv.header";
   /** The prepare job's DataSpec, protobuf in Base64. */
   static final String SPEC = "tsad.data.spec";
+  /** The prepare job's input as the user named it, for messages about a slice (which can span files). */
+  static final String SOURCE = "tsad.prepare.source";
   /** The prepare job's input files in file order, one per line: a row's file is keyed by its rank here. */
   static final String FILES = "tsad.prepare.files";
   /** The model reference as the user gave it (for messages). */

@@ -56,9 +56,23 @@ public final class LineBatch implements Writable, BatchRecordReader.Batch {
     size++;
   }
 
-  /** Line {@code i}, decoded from UTF-8 as {@link Text#toString()} does (malformed bytes become U+FFFD). */
+  /**
+   * Line {@code i}, decoded from UTF-8 as {@link Text#toString()} does (malformed bytes become U+FFFD): for
+   * messages and tests; rows are parsed from the bytes ({@link #buffer}, {@link #start}, {@link #length}), which the
+   * one CSV parser decodes without guessing.
+   */
   public String line(int i) {
     return new String(bytes, start(i), ends[i] - start(i), StandardCharsets.UTF_8);
+  }
+
+  /** The bytes of every line of the batch, line {@code i} from {@link #start}{@code (i)} (reused by the next batch). */
+  public byte[] buffer() {
+    return bytes;
+  }
+
+  /** The length in bytes of line {@code i}. */
+  public int length(int i) {
+    return ends[i] - start(i);
   }
 
   /** The byte offset of line {@code i} in its file. */
@@ -66,7 +80,8 @@ public final class LineBatch implements Writable, BatchRecordReader.Batch {
     return offsets[i];
   }
 
-  private int start(int i) {
+  /** Where line {@code i} starts in {@link #buffer}. */
+  public int start(int i) {
     return i == 0 ? 0 : ends[i - 1];
   }
 

@@ -1,10 +1,7 @@
 package tsad.mr;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -24,10 +21,13 @@ import org.apache.hadoop.mapreduce.lib.output.MultipleOutputs;
 import org.apache.hadoop.mapreduce.lib.output.SequenceFileOutputFormat;
 import org.apache.hadoop.mapreduce.lib.output.TextOutputFormat;
 import org.apache.hadoop.util.Tool;
+import tsad.core.data.CsvLines;
 import tsad.core.data.CsvOptions;
 import tsad.core.data.CsvRowParser;
 import tsad.core.data.DataException;
 import tsad.core.data.DataReport;
+import tsad.core.data.Utf8;
+import tsad.core.io.FileTrees;
 import tsad.core.window.Inputs;
 import tsad.core.window.WindowSpec;
 import tsad.proto.DataSpec;
@@ -104,7 +104,9 @@ public final class PrepareJob extends Configured implements Tool {
     int window = conf.getInt(JobKeys.WINDOW, 64);
     WindowSpec spec = new WindowSpec(WindowSpec.parseMode(conf.get(JobKeys.MODE, "slice"), JobKeys.MODE), window,
         conf.getInt(JobKeys.STRIDE, Math.max(1, window / 2)),
-        WindowSpec.parsePolicy(conf.get(JobKeys.LENGTH_POLICY, "reject"), JobKeys.LENGTH_POLICY));
+        WindowSpec.parsePolicy(conf.get(JobKeys.LENGTH_POLICY, "reject"), JobKeys.LENGTH_POLICY),
+        WindowSpec.parseGapPolicy(conf.get(JobKeys.GAP_POLICY, "split"), JobKeys.GAP_POLICY),
+        conf.getDouble(JobKeys.MAX_GAP, WindowSpec.DEFAULT_MAX_GAP));
     return new Request(List.of(input.split(",")), output, csv, spec, null, null);
   }
 
@@ -134,6 +136,7 @@ public final class PrepareJob extends Configured implements Tool {
     conf.setBoolean(org.apache.hadoop.mapreduce.lib.output.FileOutputCommitter.SUCCESSFUL_JOB_OUTPUT_DIR_MARKER, true);
 
     String source = String.join(",", req.input());
+    conf.set(JobKeys.SOURCE, source);
     Job job = Job.getInstance(conf, "tsad prepare " + source);
     job.setJarByClass(PrepareJob.class);
     job.setInputFormatClass(LineBatchInputFormat.class);
@@ -207,11 +210,13 @@ public final class PrepareJob extends Configured implements Tool {
   }
 
   /**
-   * The CSV files of the inputs: files, directories (their .csv and .csv.gz files) and Hadoop globs
-   * ({@code hdfs:///data/fleet/2026-11-*}, {@code data/*.csv}), each in name order.
+   * The CSV files of the inputs: files, directories (their CSV files by {@link FileTrees#isCsvName}; what else they
+   * hold is named in a warning) and Hadoop globs ({@code hdfs:///data/fleet/2026-11-*}, {@code data/*.csv}), each in
+   * name order.
    */
   private static List<Path> files(Configuration conf, List<String> input) throws IOException {
     List<Path> out = new ArrayList<>();
+    List<String> skippedLines = new ArrayList<>();
     for (String in : input) {
       Path p = new Path(in);
       FileSystem fs = p.getFileSystem(conf);
@@ -227,19 +232,31 @@ public final class PrepareJob extends Configured implements Tool {
           continue;
         }
         List<Path> inDir = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
         for (FileStatus st : fs.listStatus(m.getPath())) {
           String n = st.getPath().getName();
-          if (st.isFile() && (n.endsWith(".csv") || n.endsWith(".csv.gz"))) {
+          if (st.isFile() && FileTrees.isCsvName(n)) {
             inDir.add(st.getPath());
+          } else {
+            skipped.add(st.isDirectory() ? n + "/" : n);
           }
+        }
+        // A local directory is named as a local path, as the local reader names it; others with their scheme.
+        String shown = "file".equals(m.getPath().toUri().getScheme()) ? m.getPath().toUri().getPath()
+            : m.getPath().toString();
+        String line = FileTrees.skippedLine(shown, skipped);
+        if (line != null) {
+          skippedLines.add(line);
         }
         inDir.sort(null);
         found.addAll(inDir);
       }
       if (found.isEmpty()) {
         throw new DataException((matched.length == 1 ? "directory " + p : "input " + p) + " holds no .csv or .csv.gz "
-            + "files");
+            + "files" + (skippedLines.isEmpty() ? "" : " (" + String.join("; ", skippedLines) + ")"));
       }
+      skippedLines.forEach(LOG::warn);
+      skippedLines.clear();
       out.addAll(found);
     }
     return out;
@@ -247,9 +264,8 @@ public final class PrepareJob extends Configured implements Tool {
 
   private static String firstLine(FileSystem fs, Path p) throws IOException {
     try (InputStream raw = fs.open(p);
-         InputStream in = p.getName().endsWith(".gz") ? new GZIPInputStream(raw) : raw;
-         BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-      String h = r.readLine();
+         CsvLines lines = new CsvLines(p.getName().endsWith(".gz") ? new GZIPInputStream(raw) : raw)) {
+      String h = lines.next() ? Utf8.require(lines.bytes(), 0, lines.length(), p + ": header") : null;
       if (h == null || h.isBlank()) {
         throw new DataException(p + ": empty input: expected a header row like slice_id,time,value");
       }

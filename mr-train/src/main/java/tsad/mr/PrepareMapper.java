@@ -44,18 +44,20 @@ public class PrepareMapper extends Mapper<LongWritable, LineBatch, SliceTimeKey,
   @Override
   protected void map(LongWritable ordinal, LineBatch lines, Context ctx) throws IOException, InterruptedException {
     for (int i = 0; i < lines.size(); i++) {
-      line(lines.offset(i), lines.line(i), ctx);
+      long offset = lines.offset(i);
+      if (offset == 0 && isHeader(lines.line(i))) {
+        continue; // each file's header row
+      }
+      // From the bytes, as the local reader does: a line that is not UTF-8 is rejected, not decoded by a guess.
+      CsvRowParser.Row r = parser.parse(lines.buffer(), lines.start(i), lines.length(i), offset, report);
+      if (r != null) {
+        ctx.write(key.set(r.sliceId(), r.timeMs(), fileRank, offset), row.set(r.timeMs(), r.values()));
+      }
     }
   }
 
-  private void line(long offset, String line, Context ctx) throws IOException, InterruptedException {
-    if (offset == 0 && (line.equals(header) || line.equals("\uFEFF" + header))) {
-      return; // each file's header row
-    }
-    CsvRowParser.Row r = parser.parse(line, offset, report);
-    if (r != null) {
-      ctx.write(key.set(r.sliceId(), r.timeMs(), fileRank, offset), row.set(r.timeMs(), r.values()));
-    }
+  private boolean isHeader(String line) {
+    return line.equals(header) || line.equals("\uFEFF" + header);
   }
 
   @Override

@@ -49,6 +49,9 @@ public class PrepareReducer extends Reducer<SliceTimeKey, RowWritable, Text, Byt
     features = spec.getFeatureColumnsCount();
     stats = new FeatureStatistics(spec.getFeatureColumnsList());
     strict = ctx.getConfiguration().getBoolean(JobKeys.STRICT, false);
+    if (strict) {
+      builder = builder.strict(ctx.getConfiguration().get(JobKeys.SOURCE, "the input"));
+    }
     quarantine = quarantine(ctx);
     report = new DataReport(quarantine);
   }

@@ -1,5 +1,6 @@
 package tsad.mr;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -19,6 +20,7 @@ import org.apache.hadoop.mrunit.mapreduce.ReduceDriver;
 import org.apache.hadoop.mrunit.types.Pair;
 import org.junit.jupiter.api.Test;
 import tsad.core.data.CsvOptions;
+import tsad.core.data.DataException;
 import tsad.core.data.RejectSink;
 import tsad.core.window.Inputs;
 import tsad.core.window.WindowSpec;
@@ -124,6 +126,33 @@ class PrepareMrUnitTest {
         "a header line further down a file is a bad row, as in the local reader");
   }
 
+  /**
+   * Two devices whose ids differ only in bytes that are not UTF-8 ("dev\xFF", "dev\xFE") would both be keyed as
+   * "dev\uFFFD" by a replacing decoder, one slice of two devices' rows: the mapper rejects both rows, as the local
+   * reader does, and keeps a valid multi-byte id.
+   */
+  @Test
+  void rowsThatAreNotUtf8AreQuarantinedNotMergedIntoOneSlice() throws IOException {
+    Mapper m = new Mapper();
+    MapDriver<LongWritable, LineBatch, SliceTimeKey, RowWritable> d = MapDriver.newMapDriver(m);
+    configure(d.getConfiguration());
+    LineBatch b = new LineBatch();
+    b.add(0, new Text(HEADER));
+    long offset = 20;
+    for (byte[] row : new byte[][] {{'d', 'e', 'v', (byte) 0xFF, ',', '1', ',', '1'},
+        {'d', 'e', 'v', (byte) 0xFE, ',', '1', ',', '2'}, ("caf\u00e9," + t(1) + ",3").getBytes(UTF_8)}) {
+      Text line = new Text();
+      line.set(row);
+      b.add(offset, line);
+      offset += row.length + 1;
+    }
+    List<Pair<SliceTimeKey, RowWritable>> out = d.withInput(new LongWritable(0), b).run();
+    assertEquals(List.of("caf\u00e9"), out.stream().map(p -> p.getFirst().slice()).toList());
+    assertEquals(List.of("invalid_utf8\tdev\\xFF,1,1", "invalid_utf8\tdev\\xFE,1,2"), m.quarantined);
+    assertEquals(3, d.getCounters().findCounter(DataCounter.ROWS_READ).getValue());
+    assertEquals(2, d.getCounters().findCounter(DataCounter.ROWS_REJECTED_GROUP, "invalid_utf8").getValue());
+  }
+
   @Test
   void secondarySortTurnsOutOfOrderRowsIntoTimeOrderedWindows() throws IOException {
     Mapper m = new Mapper();
@@ -179,6 +208,24 @@ class PrepareMrUnitTest {
     assertEquals(1, d.getCounters().findCounter(DataCounter.SLICES_REJECTED_GROUP, "too_short").getValue());
     assertEquals(3, d.getCounters().findCounter(DataCounter.ROWS_REJECTED_GROUP, "in_rejected_slice").getValue(),
         "the slice's rows are counted as rejected, not lost");
+  }
+
+  @Test
+  void strictReducerFailsOnASliceOfTheWrongLengthNamingTheInputAndTheSlice() {
+    Reducer r = new Reducer();
+    ReduceDriver<SliceTimeKey, RowWritable, Text, BytesWritable> d = ReduceDriver.newReduceDriver(r);
+    configure(d.getConfiguration());
+    d.getConfiguration().setBoolean(JobKeys.STRICT, true);
+    d.getConfiguration().set(JobKeys.SOURCE, "data/day.csv");
+    List<RowWritable> values = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      values.add(new RowWritable().set(java.time.Instant.parse(t(i)).toEpochMilli(), new float[] {i}));
+    }
+    d.withInput(new SliceTimeKey().set("long", java.time.Instant.parse(t(0)).toEpochMilli(), 0, 0), values);
+    DataException e = assertThrows(DataException.class, d::run, "--strict (README): the first rejected slice fails");
+    assertEquals("data/day.csv: too_long: slice long has 6 steps, expected 4 (strict mode; without it the slice's "
+        + "rows are counted and skipped)", e.getMessage());
+    assertEquals(List.of(), r.quarantined, "failed, not quarantined");
   }
 
   @Test

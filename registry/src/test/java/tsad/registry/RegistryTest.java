@@ -115,6 +115,7 @@ class RegistryTest {
         t.getAsJsonObject().get("key").getAsString(), t.getAsJsonObject().get("value").getAsString()));
     assertEquals("dense", tags.get("tsad.arch"));
     assertEquals("synthetic", tags.get("tsad.data_path"));
+    assertEquals("held-out windows", tags.get("tsad.threshold_fitted_on"));
     String root = r.outcome().bundle().location();
     Set<String> files = new HashSet<>();
     String base = r.experimentId() + "/" + r.runId() + "/artifacts";

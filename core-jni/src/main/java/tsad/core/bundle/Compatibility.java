@@ -120,6 +120,6 @@ public final class Compatibility {
   /** The model's window spec, with {@code lengthPolicy} instead of the model's when it is not null. */
   public WindowSpec windowSpec(LengthPolicy lengthPolicy) {
     WindowSpec s = Inputs.windowSpec(data);
-    return lengthPolicy == null ? s : new WindowSpec(s.mode(), s.length(), s.stride(), lengthPolicy);
+    return lengthPolicy == null ? s : s.withLengthPolicy(lengthPolicy);
   }
 }

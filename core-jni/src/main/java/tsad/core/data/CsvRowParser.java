@@ -83,6 +83,22 @@ public final class CsvRowParser {
   }
 
   /**
+   * Parses one data line given as bytes ({@code len} from {@code off}), as both the local reader and the prepare
+   * mapper hand them on: a line that is not valid UTF-8 is rejected ({@link RejectReason#INVALID_UTF8}, its bytes
+   * shown as {@code \xNN} in the quarantine), never decoded with replacement characters that could merge two slice
+   * ids into one. Otherwise as {@link #parse(String, long, DataReport)}.
+   */
+  public Row parse(byte[] bytes, int off, int len, long lineNo, DataReport report) {
+    String line = Utf8.decode(bytes, off, len);
+    if (line == null) {
+      report.rowRead();
+      return reject(report, RejectReason.INVALID_UTF8, lineNo, Utf8.describe(bytes, off,
+          Utf8.firstInvalid(bytes, off, len)) + "; " + Utf8.ADVICE, Utf8.escaped(bytes, off, len));
+    }
+    return parse(line, lineNo, report);
+  }
+
+  /**
    * Parses one data line. Returns null for a rejected row (counted in {@code report} with its reason),
    * or throws {@link DataException} in strict mode. Blank lines return null and are counted as blank.
    */

@@ -1,11 +1,7 @@
 package tsad.core.data;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,9 +10,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
+import tsad.core.io.FileTrees;
 
 /** Reads long-format CSV files (or directories of them) into time-sorted series, one per slice id. */
 public final class CsvSeriesReader {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CsvSeriesReader.class);
   private final CsvOptions options;
   private List<String> featureNames;
 
@@ -51,9 +49,9 @@ public final class CsvSeriesReader {
 
   private void readFile(Path file, Map<String, SeriesBuilder> bySlice, DataReport report) {
     try (InputStream raw = Files.newInputStream(file);
-         InputStream in = file.toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw;
-         BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16)) {
-      CsvRowParser parser = CsvRowParser.fromHeader(r.readLine(), options, file.toString());
+         CsvLines lines = new CsvLines(file.toString().endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw)) {
+      String header = lines.next() ? Utf8.require(lines.bytes(), 0, lines.length(), file + ": header") : null;
+      CsvRowParser parser = CsvRowParser.fromHeader(header, options, file.toString());
       if (featureNames == null) {
         featureNames = parser.featureNames();
       } else if (!featureNames.equals(parser.featureNames())) {
@@ -61,11 +59,10 @@ public final class CsvSeriesReader {
             + featureNames + " in the first file");
       }
       int f = featureNames.size();
-      String line;
       long lineNo = 1;
-      while ((line = r.readLine()) != null) {
+      while (lines.next()) {
         lineNo++;
-        CsvRowParser.Row row = parser.parse(line, lineNo, report);
+        CsvRowParser.Row row = parser.parse(lines.bytes(), 0, lines.length(), lineNo, report);
         if (row != null) {
           bySlice.computeIfAbsent(row.sliceId(), id -> new SeriesBuilder(id, f)).add(row.timeMs(), row.values());
         }
@@ -88,7 +85,10 @@ public final class CsvSeriesReader {
     return String.valueOf(e.getMessage());
   }
 
-  /** Expands directories into their *.csv / *.csv.gz files (sorted by name); missing paths fail clearly. */
+  /**
+   * Expands directories into their CSV files ({@link FileTrees#isCsvName}, sorted by name), naming on stderr what
+   * else they hold; missing paths and directories without CSV files fail clearly.
+   */
   public static List<Path> expand(List<Path> inputs) {
     if (inputs.isEmpty()) {
       throw new DataException("no input given");
@@ -96,16 +96,30 @@ public final class CsvSeriesReader {
     List<Path> files = new ArrayList<>();
     for (Path p : inputs) {
       if (Files.isDirectory(p)) {
+        List<Path> found = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
         try (Stream<Path> s = Files.list(p)) {
-          List<Path> found = s.filter(x -> x.toString().endsWith(".csv") || x.toString().endsWith(".csv.gz"))
-              .sorted().toList();
-          if (found.isEmpty()) {
-            throw new DataException("directory " + p + " holds no .csv or .csv.gz files");
-          }
-          files.addAll(found);
+          s.forEach(x -> {
+            String name = x.getFileName().toString();
+            if (Files.isRegularFile(x) && FileTrees.isCsvName(name)) {
+              found.add(x);
+            } else {
+              skipped.add(Files.isDirectory(x) ? name + "/" : name);
+            }
+          });
         } catch (IOException e) {
-          throw new UncheckedIOException(e);
+          throw new DataException("cannot list directory " + p + ": " + e.getMessage(), e);
         }
+        String line = FileTrees.skippedLine(p.toString(), skipped);
+        if (found.isEmpty()) {
+          throw new DataException("directory " + p + " holds no .csv or .csv.gz files" + (line == null ? ""
+              : " (" + line + ")"));
+        }
+        if (line != null) {
+          LOG.warn(line);
+        }
+        found.sort(null);
+        files.addAll(found);
       } else if (Files.isRegularFile(p)) {
         files.add(p);
       } else {

@@ -4,6 +4,8 @@ import java.util.Locale;
 
 /** Why a row or a slice was not used; every rejected record is counted under exactly one reason. */
 public enum RejectReason {
+  /** The row holds bytes that are not UTF-8: decoding them would need a guess that can merge distinct ids. */
+  INVALID_UTF8,
   /** The row has a different number of fields than the header. */
   MALFORMED_ROW,
   /** The slice id field is empty. */
@@ -30,6 +32,10 @@ public enum RejectReason {
   TOO_SHORT,
   /** A slice longer than the window length under the reject policy. */
   TOO_LONG,
+  /** A slice with a time gap (a step over the gap limit) under the reject gap policy (window mode). */
+  TIME_GAP,
+  /** Rows of a run between time gaps that is shorter than the window (window mode, split gap policy). */
+  SHORT_SEGMENT,
   /** A prepared window record that does not parse (a damaged file). */
   UNREADABLE_WINDOW,
   /** A prepared window whose steps or features differ from the model's (prepared with other settings). */

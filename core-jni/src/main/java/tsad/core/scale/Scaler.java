@@ -44,7 +44,10 @@ public final class Scaler {
     return center.length;
   }
 
-  /** Fits a scaler of the given kind on the valid steps of the given windows. */
+  /**
+   * Fits a scaler of the given kind on the valid steps of the given windows; features without spread get scale 1
+   * and are listed in {@link ScalerParams#getConstantFeaturesList()}.
+   */
   public static Scaler fit(ScalerParams.Kind kind, List<Window> windows, List<String> featureNames) {
     if (windows.isEmpty()) {
       throw new DataException("cannot fit a scaler: no training windows");
@@ -58,8 +61,13 @@ public final class Scaler {
         .addAllFeatureNames(featureNames);
     for (int j = 0; j < f; j++) {
       double[] c = fitFeature(kind, windows, j, f, (int) Math.min(n, Integer.MAX_VALUE));
-      // A constant feature has no spread; scale 1 keeps it finite (its scaled value is then 0).
-      b.addCenter(c[0]).addScale(c[1] > 1e-12 && Double.isFinite(c[1]) ? c[1] : 1.0);
+      // A constant feature has no spread; scale 1 keeps it finite (its scaled value is then 0). It is recorded, and
+      // training warns: when scoring, any change in it then counts in its raw units.
+      boolean spread = c[1] > 1e-12 && Double.isFinite(c[1]);
+      b.addCenter(c[0]).addScale(spread ? c[1] : 1.0);
+      if (!spread && kind != ScalerParams.Kind.NONE) {
+        b.addConstantFeatures(j < featureNames.size() ? featureNames.get(j) : "feature " + j);
+      }
     }
     return new Scaler(b.build());
   }
@@ -117,6 +125,22 @@ public final class Scaler {
     int lo = (int) Math.floor(pos);
     int hi = Math.min(n - 1, lo + 1);
     return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
+  }
+
+  /**
+   * The warning lines for the features the scaler found without spread (none when every feature varies), each
+   * naming the feature, its value and what scale 1 means when scoring.
+   */
+  public List<String> constantFeatureWarnings() {
+    List<String> out = new java.util.ArrayList<>();
+    for (String name : params.getConstantFeaturesList()) {
+      int j = params.getFeatureNamesList().indexOf(name);
+      String kind = params.getKind().name().toLowerCase(java.util.Locale.ROOT);
+      out.add("feature " + name + " has no spread in the training data (" + kind + " scale 0"
+          + (j >= 0 ? ", center " + (float) center[j] : "") + "): it is scaled by 1, so when scoring any change in it "
+          + "counts in its raw units (leave it out of the features if it carries no information)");
+    }
+    return out;
   }
 
   /** Per-feature centers as float32, as the model input path subtracts them. */

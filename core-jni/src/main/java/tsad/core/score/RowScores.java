@@ -59,8 +59,10 @@ public final class RowScores {
     if (series == null || !series.id().equals(w.seriesId())) {
       throw new IllegalStateException("per-row scores need the series of " + w.seriesId() + " before its windows");
     }
-    // A window cut from the series is a view of its values; a padded one (the slice shorter than T) starts at row 0.
-    int first = w.data() == series.values() ? w.offset() / w.features() : 0;
+    // A window cut from the series is a view of its values; a padded one (a slice, or a run between time gaps,
+    // shorter than T) is a copy, found by its first time.
+    int first = w.data() == series.values() ? w.offset() / w.features()
+        : Math.max(0, java.util.Arrays.binarySearch(series.timesMs(), w.startMs()));
     int valid = w.validSteps() > 0 ? w.validSteps() : w.steps();
     for (int i = first; i < Math.min(first + valid, sum.length); i++) {
       sum[i] += score;

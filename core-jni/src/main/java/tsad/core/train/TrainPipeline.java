@@ -24,12 +24,14 @@ import tsad.proto.DataSummary;
 import tsad.proto.ModelSpec;
 import tsad.proto.Provenance;
 import tsad.proto.ThresholdParams;
+import tsad.proto.ThresholdSource;
 
 /**
  * Windows in, model bundle out: split, fit the scaler, train, learn the threshold on held-out windows,
  * write the bundle with its provenance. The CLI and the MapReduce train job both call this.
  */
 public final class TrainPipeline {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TrainPipeline.class);
   /**
    * What a run produced.
    *
@@ -63,6 +65,10 @@ public final class TrainPipeline {
     TorchRuntime.threads(Math.max(1, req.config().getThreads()));
     org.bytedeco.pytorch.Device device = TorchRuntime.device(req.config().getDevice());
     Split.Parts split = Split.of(windows, req.config().getValidationFraction(), req.config().getSeed());
+    if (split.validation().isEmpty()) {
+      LOG.warn(noValidationWarning(req.config().getValidationFraction(), split.train().size(),
+          req.thresholdLabels() != null, req.initFrom() != null));
+    }
     if (req.thresholdLabels() == null) {
       // Fitted on the held-out windows, or on the training windows when none are held out (see below).
       int n = split.validation().isEmpty() ? split.train().size() : split.validation().size();
@@ -76,6 +82,9 @@ public final class TrainPipeline {
     ModelBundle parent = req.initFrom();
     Scaler scaler = parent != null && !req.refitScaler() ? new Scaler(parent.scaler())
         : Scaler.fit(req.scalerKind(), split.train(), featureNames);
+    if (parent == null || req.refitScaler()) {
+      scaler.constantFeatureWarnings().forEach(LOG::warn);
+    }
     ModelSpec spec = req.model().toBuilder().setWindowLength(windows.get(0).steps())
         .setFeatures(windows.get(0).features()).build();
     TorchRuntime.seed(req.config().getSeed());
@@ -122,9 +131,12 @@ public final class TrainPipeline {
         throw new TrainingException("--threshold " + thresholdSpec + " cannot be fitted on the trained model's "
             + valScores.length + " scores: " + e.getMessage());
       }
+      ThresholdSource source = labelled != null ? ThresholdSource.FITTED_ON_LABELS
+          : split.validation().isEmpty() ? ThresholdSource.FITTED_ON_TRAINING : ThresholdSource.FITTED_ON_HELD_OUT;
       ThresholdParams threshold = ThresholdParams.newBuilder().setMethod(fitted.method()).setValue(fitted.value())
-          .setSampleSize(fitted.sampleSize()).putAllParams(fitted.params()).setAggregation(agg)
-          .setValidationScores(Distributions.of(valScores)).setTrainingScores(Distributions.of(trainScores)).build();
+          .setSampleSize(fitted.sampleSize()).putAllParams(fitted.params()).setAggregation(agg).setFittedOn(source)
+          .setValidationScores(Distributions.of(split.validation().isEmpty() ? new double[0] : valScores))
+          .setTrainingScores(Distributions.of(trainScores)).build();
 
       DataSummary data = report.toSummary().toBuilder().setWindowsTrain(split.train().size())
           .setWindowsValidation(split.validation().size()).build();
@@ -143,6 +155,22 @@ public final class TrainPipeline {
       FileTrees.deleteTree(checkpoints);
       return new Outcome(bundle, result, fitted, split, trainScores, gate);
     }
+  }
+
+  /**
+   * Why training without validation windows is worth a warning: early stopping then follows the training loss, and a
+   * threshold fitted on the windows the model learned is lower than their unseen kind's scores (more false alarms).
+   */
+  static String noValidationWarning(double fraction, int trainWindows, boolean labelledThreshold,
+      boolean fineTuning) {
+    String why = fraction <= 0 ? "the validation fraction is 0"
+        : "a validation fraction of " + fraction + " of " + trainWindows + " window" + (trainWindows == 1 ? "" : "s")
+            + " holds out none";
+    return "no validation windows (" + why + "): early stopping follows the training loss"
+        + (labelledThreshold ? "" : ", and the threshold is fitted on the training windows' scores, which the model "
+            + "learned: it tends to be too low (more false alarms)")
+        + (fineTuning ? ", and there is no held-out error to gate the fine-tuned model against its parent's" : "")
+        + "; give more slices or windows, or a larger validation fraction";
   }
 
   /** The threshold chosen on labelled rows: each series' rows scored by the per-row rule, all rows together. */

@@ -10,6 +10,8 @@ import tsad.core.data.DataReport;
 import tsad.core.data.Series;
 import tsad.core.data.SliceSample;
 import tsad.proto.DataSpec;
+import tsad.proto.GapPolicy;
+import tsad.proto.WindowMode;
 
 /** Reads CSV into windows and converts between the stored {@link DataSpec} and the reader/builder options. */
 public final class Inputs {
@@ -26,7 +28,10 @@ public final class Inputs {
 
   private Inputs() {}
 
-  /** Reads CSV files, groups and sorts slices, and cuts windows, counting everything in {@code report}. */
+  /**
+   * Reads CSV files, groups and sorts slices, and cuts windows, counting everything in {@code report}; in strict mode
+   * ({@link CsvOptions#strict}) the first bad row or slice fails instead.
+   */
   public static Loaded read(List<Path> inputs, CsvOptions csv, WindowSpec spec, DataReport report) {
     return read(inputs, csv, spec, report, SliceSample.ALL);
   }
@@ -37,6 +42,9 @@ public final class Inputs {
     CsvSeriesReader reader = new CsvSeriesReader(csv);
     List<Series> series = reader.read(inputs, report);
     WindowBuilder builder = new WindowBuilder(spec);
+    if (csv.strict()) {
+      builder = builder.strict(inputs.size() == 1 ? inputs.get(0).toString() : inputs.toString());
+    }
     List<List<Window>> kept = new ArrayList<>();
     List<Series> windowed = new ArrayList<>();
     for (Series s : series) {
@@ -57,11 +65,18 @@ public final class Inputs {
     return new Loaded(windows, reader.featureNames(), windowed);
   }
 
-  /** The stored description of how data was read and windowed. */
+  /**
+   * The stored description of how data was read and windowed; the gap handling only in window mode, the mode it
+   * applies to (a slice-mode spec reads back as ignoring gaps, which is what slice mode does).
+   */
   public static DataSpec dataSpec(CsvOptions csv, WindowSpec spec, List<String> featureNames) {
-    return DataSpec.newBuilder().setSliceColumn(csv.sliceColumn()).setTimeColumn(csv.timeColumn())
+    DataSpec.Builder b = DataSpec.newBuilder().setSliceColumn(csv.sliceColumn()).setTimeColumn(csv.timeColumn())
         .addAllFeatureColumns(featureNames).setTimeFormat(csv.timeFormat()).setMode(spec.mode())
-        .setWindowLength(spec.length()).setStride(spec.stride()).setLengthPolicy(spec.policy()).build();
+        .setWindowLength(spec.length()).setStride(spec.stride()).setLengthPolicy(spec.policy());
+    if (spec.mode() == WindowMode.WINDOW) {
+      b.setGapPolicy(spec.gapPolicy()).setMaxGap(spec.maxGap());
+    }
+    return b.build();
   }
 
   /** CSV options that read data the way the model was trained. */
@@ -70,8 +85,13 @@ public final class Inputs {
         strict);
   }
 
-  /** The window spec the model was trained with. */
+  /**
+   * The window spec the model was trained (or the data prepared) with. A spec without a gap policy (a bundle or
+   * prepared data from before gap policies) keeps what it meant then: gaps ignored.
+   */
   public static WindowSpec windowSpec(DataSpec d) {
-    return new WindowSpec(d.getMode(), d.getWindowLength(), d.getStride(), d.getLengthPolicy());
+    boolean old = d.getGapPolicy() == GapPolicy.GAP_POLICY_UNSPECIFIED;
+    return new WindowSpec(d.getMode(), d.getWindowLength(), d.getStride(), d.getLengthPolicy(),
+        old ? GapPolicy.GAP_IGNORE : d.getGapPolicy(), d.getMaxGap() == 0 ? WindowSpec.DEFAULT_MAX_GAP : d.getMaxGap());
   }
 }

@@ -74,6 +74,8 @@ class ModelBundleTest {
     assertEquals(96, b.provenance().getData().getWindowsTrain());
     assertEquals("p99", b.threshold().getMethod());
     assertEquals(24, b.threshold().getValidationScores().getCount());
+    assertEquals(tsad.proto.ThresholdSource.FITTED_ON_HELD_OUT, b.threshold().getFittedOn(),
+        "fitted on the 24 held-out windows' scores");
   }
 
   @Test

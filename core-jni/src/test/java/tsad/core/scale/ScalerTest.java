@@ -26,6 +26,26 @@ class ScalerTest {
   }
 
   @Test
+  void aFeatureWithoutSpreadIsRecordedAndWarnedAboutByName() {
+    for (ScalerParams.Kind kind : List.of(ScalerParams.Kind.STANDARD, ScalerParams.Kind.MINMAX,
+        ScalerParams.Kind.ROBUST)) {
+      Scaler s = Scaler.fit(kind, data(), List.of("x", "c"));
+      assertEquals(List.of("c"), s.params().getConstantFeaturesList(), kind + ": only the constant feature");
+      String kindName = kind.name().toLowerCase(java.util.Locale.ROOT);
+      assertEquals(List.of("feature c has no spread in the training data (" + kindName + " scale 0, center 5.0): it "
+          + "is scaled by 1, so when scoring any change in it counts in its raw units (leave it out of the features "
+          + "if it carries no information)"), s.constantFeatureWarnings());
+      assertEquals(s.params().getConstantFeaturesList(), new Scaler(s.params()).params().getConstantFeaturesList(),
+          "kept with the scaler's parameters (the bundle's scaler.pb)");
+    }
+    Scaler none = Scaler.fit(ScalerParams.Kind.NONE, data(), List.of("x", "c"));
+    assertEquals(List.of(), none.constantFeatureWarnings(), "no scaling: nothing scaled by 1 instead");
+    Window varies = new Window("v", "v", 0, 0, 2, 2, 2, 0, new float[] {1, 2, 3, 4});
+    assertEquals(List.of(), Scaler.fit(ScalerParams.Kind.STANDARD, List.of(varies), List.of("x", "c"))
+        .constantFeatureWarnings(), "every feature varies: no warning");
+  }
+
+  @Test
   void minMaxAndRobust() {
     Scaler mm = Scaler.fit(ScalerParams.Kind.MINMAX, data(), List.of("x", "c"));
     assertEquals(1, mm.params().getCenter(0), 0);

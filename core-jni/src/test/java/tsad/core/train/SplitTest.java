@@ -260,4 +260,20 @@ class SplitTest {
         List.copyOf(new LinkedHashSet<>(ids(p.train()))));
     assertEquals(16, p.train().size());
   }
+
+  @Test
+  void aSplitThatHoldsOutNothingIsWarnedAboutWithWhatItMeans() {
+    List<Window> one = cut("only", 8, 4);
+    Split.Parts p = Split.of(one, 0.2, 1);
+    assertEquals(List.of(), p.validation(), "floor(0.2 x 1 window) holds out none");
+    String w = TrainPipeline.noValidationWarning(0.2, p.train().size(), false, false);
+    assertEquals("no validation windows (a validation fraction of 0.2 of 1 window holds out none): early stopping "
+        + "follows the training loss, and the threshold is fitted on the training windows' scores, which the model "
+        + "learned: it tends to be too low (more false alarms); give more slices or windows, or a larger validation "
+        + "fraction", w);
+    assertEquals("no validation windows (the validation fraction is 0): early stopping follows the training loss, "
+        + "and there is no held-out error to gate the fine-tuned model against its parent's; give more slices or "
+        + "windows, or a larger validation fraction", TrainPipeline.noValidationWarning(0, 5, true, true),
+        "a labelled threshold does not use the training scores; fine-tuning loses its gate");
+  }
 }

@@ -117,7 +117,10 @@ public final class TrackedTraining {
       m.put("windows_per_second", out.training().history().stream().mapToDouble(EpochMetrics::getWindowsPerSecond)
           .average().orElse(0));
       distribution("train_score", bundle.threshold().getTrainingScores(), m);
-      distribution("validation_score", bundle.threshold().getValidationScores(), m);
+      if (bundle.threshold().getValidationScores().getCount() > 0) {   // none when no window was held out
+        distribution("validation_score", bundle.threshold().getValidationScores(), m);
+      }
+      run.setTags(Map.of("tsad.threshold_fitted_on", fittedOn(bundle.threshold().getFittedOn())));
       String decision = "no parent: promotion as requested";
       boolean gatePasses = true;
       if (out.gate() != null) {
@@ -284,6 +287,15 @@ public final class TrackedTraining {
       reg.deleteQuietly(v.name(), v.version());
       throw e;
     }
+  }
+
+  /** The tag value naming whose scores the threshold was fitted on. */
+  static String fittedOn(tsad.proto.ThresholdSource source) {
+    return switch (source) {
+      case FITTED_ON_TRAINING -> "training windows (none held out)";
+      case FITTED_ON_LABELS -> "labelled rows";
+      default -> "held-out windows";
+    };
   }
 
   private static void distribution(String prefix, ScoreDistribution d, Map<String, Double> m) {
