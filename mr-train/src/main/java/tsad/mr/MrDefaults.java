@@ -19,6 +19,7 @@ final class MrDefaults {
     if ("local".equals(conf.get("mapreduce.framework.name", "local"))) {
       shareLocalHeap(conf);
       inProcessLocalFiles(conf);
+      perUserStaging(conf);
     } else if (unset(conf, "yarn.resourcemanager.connect.max-wait.ms")
         && !conf.getBoolean("yarn.resourcemanager.ha.enabled", false)) {
       // A resource manager that does not answer: Hadoop's client keeps trying for 15 minutes by default. Each try
@@ -44,6 +45,21 @@ final class MrDefaults {
       conf.set(fs, NioLocalFileSystem.class.getName());
     }
   }
+
+  /**
+   * The local job runner's staging directory under the user's own Hadoop temporary directory
+   * ({@code /tmp/hadoop-USER} by default), unless the user or a site file chose one. Hadoop's fallback is
+   * {@code /tmp/hadoop/mapred/staging} for every user: the first user to run a job creates it, readable but not
+   * writable by others, and every other user's job then fails with "… .staging does not exist".
+   */
+  static void perUserStaging(Configuration conf) {
+    if (unset(conf, STAGING_ROOT)) {
+      conf.set(STAGING_ROOT, "${hadoop.tmp.dir}/mapred/staging");
+    }
+  }
+
+  /** The local job runner's staging root (JTConfig.JT_STAGING_AREA_ROOT, not public API). */
+  static final String STAGING_ROOT = "mapreduce.jobtracker.staging.root.dir";
 
   /** Whether {@code key} has only Hadoop's shipped default: not set by the user, a site file or the command line. */
   static boolean unset(Configuration conf, String key) {
