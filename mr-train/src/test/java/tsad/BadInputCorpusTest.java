@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>{@code stderr: REGEX} / {@code stdout: REGEX} a pattern that must be found;</li>
  *   <li>{@code no-stack-trace} standard error must hold no "\tat " frame (default for exit codes other than 3);</li>
  *   <li>{@code exists: PATH} / {@code absent: PATH} a file that must or must not be there afterwards;</li>
+ *   <li>{@code absent-glob: DIR/GLOB} no file in DIR may match GLOB afterwards (a name with a random part);</li>
  *   <li>{@code contains: PATH REGEX} a file whose text must hold the pattern.</li>
  * </ul>
  * In ARGS and paths, {@code ${case}} is the case folder, {@code ${tmp}} a fresh directory per case, and
@@ -114,6 +115,12 @@ public class BadInputCorpusTest {
         case "no-stack-trace" -> { }
         case "exists" -> assertTrue(Files.exists(Path.of(value)), value + " missing after " + what);
         case "absent" -> assertFalse(Files.exists(Path.of(value)), value + " left behind by " + what);
+        case "absent-glob" -> {
+          Path glob = Path.of(value);
+          try (var left = Files.newDirectoryStream(glob.getParent(), glob.getFileName().toString())) {
+            assertFalse(left.iterator().hasNext(), value + " left behind by " + what);
+          }
+        }
         case "contains" -> {
           int space = value.indexOf(' ');
           Path file = Path.of(value.substring(0, space));

@@ -21,8 +21,6 @@ import org.apache.hadoop.io.Text;
 import org.apache.hadoop.mapreduce.Job;
 import org.apache.hadoop.mapreduce.lib.input.FileInputFormat;
 import org.apache.hadoop.mapreduce.lib.output.MultipleOutputs;
-import org.apache.hadoop.mapreduce.lib.output.SequenceFileOutputFormat;
-import org.apache.hadoop.mapreduce.lib.output.TextOutputFormat;
 import org.apache.hadoop.util.Tool;
 import tsad.core.data.CsvOptions;
 import tsad.core.data.CsvRowParser;
@@ -149,17 +147,22 @@ public final class PrepareJob extends Configured implements Tool {
     }
     job.setOutputKeyClass(Text.class);
     job.setOutputValueClass(BytesWritable.class);
-    job.setOutputFormatClass(SequenceFileOutputFormat.class);
-    MultipleOutputs.addNamedOutput(job, MrReports.QUARANTINE, TextOutputFormat.class, NullWritable.class, Text.class);
+    job.setOutputFormatClass(WatchedOutputs.SequenceFiles.class);
+    MultipleOutputs.addNamedOutput(job, MrReports.QUARANTINE, WatchedOutputs.Texts.class, NullWritable.class, Text.class);
     Path out = MrDefaults.newOutput(job, req.output());
     long t0 = System.nanoTime();
-    MrDefaults.run(job, "prepare");
-    DataSummary summary = MrReports.summary(job.getCounters(), source);
-    PreparedData manifest = PreparedData.newBuilder().setData(data).setSummary(summary).setLayout(PreparedLayout.SERIES)
-        .setCreatedAtMs(System.currentTimeMillis()).addAllFeatureStats(mergeStats(out, conf, parser.featureNames()))
-        .build();
-    try (var os = out.getFileSystem(conf).create(new Path(out, MANIFEST))) {
-      os.write(manifest.toByteArray());
+    DataSummary summary;
+    PreparedData manifest;
+    try {
+      MrDefaults.run(job, "prepare");
+      summary = MrReports.summary(job.getCounters(), source);
+      manifest = PreparedData.newBuilder().setData(data).setSummary(summary).setLayout(PreparedLayout.SERIES)
+          .setCreatedAtMs(System.currentTimeMillis()).addAllFeatureStats(mergeStats(out, conf, parser.featureNames()))
+          .build();
+      writeManifest(out, conf, manifest);
+    } catch (IOException | InterruptedException | RuntimeException | Error e) {
+      MrDefaults.removeFailed(conf, out, e);
+      throw e;
     }
     for (FeatureStats f : manifest.getFeatureStatsList()) {
       LOG.info(f.getCount() == 0 ? "feature " + f.getName() + ": no values" : String.format(Locale.ROOT,
@@ -179,6 +182,26 @@ public final class PrepareJob extends Configured implements Tool {
           summary.getWindows(), req.reportedIn(), (System.nanoTime() - t0) / 1e9);
     }
     return new Result(out, manifest, job);
+  }
+
+  /**
+   * Writes the manifest beside its final name, then renames it: a reader never finds a truncated manifest that looks
+   * complete. A write that fails (a full disk) is an error naming the file.
+   */
+  private static void writeManifest(Path out, Configuration conf, PreparedData manifest) throws IOException {
+    FileSystem fs = out.getFileSystem(conf);
+    Path file = new Path(out, MANIFEST);
+    Path aside = new Path(out, "." + MANIFEST + ".part");
+    try {
+      try (var os = fs.create(aside, false)) {
+        os.write(manifest.toByteArray());
+      }
+      if (!fs.rename(aside, file)) {
+        throw new IOException("cannot rename " + aside + " to " + file);
+      }
+    } catch (IOException | org.apache.hadoop.fs.FSError e) {
+      throw new DataException("writing " + file + ": " + TaskFailures.cause(e));
+    }
   }
 
   /** Merges the reduce tasks' feature statistics (exactly, in task order) and removes their files. */
@@ -237,6 +260,9 @@ public final class PrepareJob extends Configured implements Tool {
   }
 
   private static String firstLine(FileSystem fs, Path p) throws IOException {
+    if (p.getName().endsWith(".gz") && fs.getFileStatus(p).getLen() == 0) {
+      throw new DataException(p + ": an empty file, not gzip data (gzip data holds at least a 10-byte header)");
+    }
     try (InputStream raw = fs.open(p);
          InputStream in = p.getName().endsWith(".gz") ? new GZIPInputStream(raw) : raw;
          BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
@@ -245,6 +271,10 @@ public final class PrepareJob extends Configured implements Tool {
         throw new DataException(p + ": empty input: expected a header row like slice_id,time,value");
       }
       return h.startsWith("\uFEFF") ? h.substring(1) : h;
+    } catch (java.util.zip.ZipException | java.io.EOFException e) {
+      // A .gz file that is not gzip data, is empty or is cut short: the whole file is unreadable, so it is an error
+      // naming the file, not a quarantine (which holds rows and slices; skipping a file would drop its data unseen).
+      throw new DataException(p + ": " + TaskFailures.explain(p, e));
     }
   }
 
