@@ -30,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>{@code lacks: REGEX} a pattern that neither standard output nor standard error may hold (a secret);</li>
  *   <li>{@code no-stack-trace} standard error must hold no "\tat " frame (default for exit codes other than 3);</li>
  *   <li>{@code exists: PATH} / {@code absent: PATH} a file that must or must not be there afterwards;</li>
+ *   <li>{@code absent-glob: DIR/GLOB} no file in DIR may match GLOB afterwards (a name with a random part);</li>
  *   <li>{@code contains: PATH REGEX} a file whose text must hold the pattern;</li>
  *   <li>{@code copy: FROM TO}, {@code delete: PATH}, {@code flip: PATH OFFSET} (the lowest bit of that byte),
  *       {@code truncate: PATH BYTES} (the first BYTES kept) and
@@ -134,6 +135,12 @@ public class BadInputCorpusTest {
         case "no-stack-trace" -> { }
         case "exists" -> assertTrue(Files.exists(Path.of(value)), value + " missing after " + what);
         case "absent" -> assertFalse(Files.exists(Path.of(value)), value + " left behind by " + what);
+        case "absent-glob" -> {
+          Path glob = Path.of(value);
+          try (var left = Files.newDirectoryStream(glob.getParent(), glob.getFileName().toString())) {
+            assertFalse(left.iterator().hasNext(), value + " left behind by " + what);
+          }
+        }
         case "contains" -> {
           int space = value.indexOf(' ');
           Path file = Path.of(value.substring(0, space));

@@ -5,6 +5,7 @@ import org.apache.hadoop.io.LongWritable;
 import org.apache.hadoop.mapreduce.InputSplit;
 import org.apache.hadoop.mapreduce.RecordReader;
 import org.apache.hadoop.mapreduce.TaskAttemptContext;
+import org.apache.hadoop.mapreduce.lib.input.FileSplit;
 
 /**
  * Groups the records of one of Hadoop's record readers into batches, so a mapper pays Hadoop's per-record
@@ -28,6 +29,8 @@ abstract class BatchRecordReader<K, V, B extends BatchRecordReader.Batch> extend
   private final RecordReader<K, V> records;
   private final LongWritable ordinal = new LongWritable(-1);
   private final B batch;
+  private TaskAttemptContext ctx;
+  private org.apache.hadoop.fs.Path file;
 
   BatchRecordReader(RecordReader<K, V> records, B batch) {
     this.records = records;
@@ -42,14 +45,22 @@ abstract class BatchRecordReader<K, V, B extends BatchRecordReader.Batch> extend
 
   @Override
   public void initialize(InputSplit split, TaskAttemptContext ctx) throws IOException, InterruptedException {
-    records.initialize(split, ctx);
+    this.ctx = ctx;
+    file = split instanceof FileSplit f ? f.getPath() : new org.apache.hadoop.fs.Path(String.valueOf(split));
+    // A read error (a damaged .gz, a file gone) fails the task; noted with the file, so the job's message names it.
+    TaskFailures.on(ctx, "reading", file, () -> records.initialize(split, ctx));
   }
 
   @Override
   public boolean nextKeyValue() throws IOException, InterruptedException {
     batch.clear();
-    while (!full(batch) && records.nextKeyValue()) {
-      add(batch, records.getCurrentKey(), records.getCurrentValue());
+    try {
+      while (!full(batch) && records.nextKeyValue()) {
+        add(batch, records.getCurrentKey(), records.getCurrentValue());
+      }
+    } catch (IOException | RuntimeException | Error e) {
+      TaskFailures.note(ctx, "reading " + file + ": " + TaskFailures.explain(file, e), e);
+      throw e;
     }
     ordinal.set(ordinal.get() + 1);
     return batch.size() > 0;

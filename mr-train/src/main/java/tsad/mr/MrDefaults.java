@@ -1,6 +1,12 @@
 package tsad.mr;
 
+import java.io.IOException;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.mapreduce.Job;
+import org.apache.hadoop.mapreduce.lib.output.FileOutputFormat;
+import tsad.core.data.DataException;
 
 /** What every tsad job does alike: local-runner settings, a fresh output directory, running to the end. */
 final class MrDefaults {
@@ -19,6 +25,7 @@ final class MrDefaults {
     if ("local".equals(conf.get("mapreduce.framework.name", "local"))) {
       shareLocalHeap(conf);
       inProcessLocalFiles(conf);
+      perUserStaging(conf);
     } else if (unset(conf, "yarn.resourcemanager.connect.max-wait.ms")
         && !conf.getBoolean("yarn.resourcemanager.ha.enabled", false)) {
       // A resource manager that does not answer: Hadoop's client keeps trying for 15 minutes by default. Each try
@@ -45,6 +52,21 @@ final class MrDefaults {
     }
   }
 
+  /**
+   * The local job runner's staging directory under the user's own Hadoop temporary directory
+   * ({@code /tmp/hadoop-USER} by default), unless the user or a site file chose one. Hadoop's fallback is
+   * {@code /tmp/hadoop/mapred/staging} for every user: the first user to run a job creates it, readable but not
+   * writable by others, and every other user's job then fails with "… .staging does not exist".
+   */
+  static void perUserStaging(Configuration conf) {
+    if (unset(conf, STAGING_ROOT)) {
+      conf.set(STAGING_ROOT, "${hadoop.tmp.dir}/mapred/staging");
+    }
+  }
+
+  /** The local job runner's staging root (JTConfig.JT_STAGING_AREA_ROOT, not public API). */
+  static final String STAGING_ROOT = "mapreduce.jobtracker.staging.root.dir";
+
   /** Whether {@code key} has only Hadoop's shipped default: not set by the user, a site file or the command line. */
   static boolean unset(Configuration conf, String key) {
     String[] from = conf.getPropertySources(key);
@@ -68,27 +90,76 @@ final class MrDefaults {
   }
 
   /** Sets a job's output directory, refusing one that exists (a rerun must not mix old and new parts). */
-  static org.apache.hadoop.fs.Path newOutput(org.apache.hadoop.mapreduce.Job job, String dir) throws java.io.IOException {
-    org.apache.hadoop.fs.Path out = freshOutput(job.getConfiguration(), dir);
-    org.apache.hadoop.mapreduce.lib.output.FileOutputFormat.setOutputPath(job, out);
-    return out;
-  }
-
-  /** The output directory {@code dir}; a clear error if it exists (a job never writes into old output). */
-  static org.apache.hadoop.fs.Path freshOutput(org.apache.hadoop.conf.Configuration conf, String dir)
-      throws java.io.IOException {
-    org.apache.hadoop.fs.Path out = new org.apache.hadoop.fs.Path(dir);
-    if (out.getFileSystem(conf).exists(out)) {
-      throw new tsad.core.data.DataException("output " + out + " already exists; remove it or choose another");
-    }
+  static Path newOutput(Job job, String dir) throws IOException {
+    Path out = freshOutput(job.getConfiguration(), dir);
+    FileOutputFormat.setOutputPath(job, out);
     return out;
   }
 
   /**
-   * Runs a job to completion; a failed job becomes one error naming the job and Hadoop's reason, or, where Hadoop has
-   * none (the local job runner), the first failed task's own error.
+   * The output directory {@code dir}; a clear error if it exists (a job never writes into old output) or cannot be
+   * made. It is made and removed again here, so that a read-only or unwritable place is refused before any work,
+   * not by a task's committer after the input was read.
    */
-  static void run(org.apache.hadoop.mapreduce.Job job, String what) throws java.io.IOException, InterruptedException {
+  static Path freshOutput(Configuration conf, String dir) throws IOException {
+    Path out = new Path(dir);
+    FileSystem fs = out.getFileSystem(conf);
+    if (fs.exists(out)) {
+      throw new DataException("output " + out + " already exists; remove it or choose another");
+    }
+    boolean made;
+    try {
+      made = fs.mkdirs(out);
+    } catch (org.apache.hadoop.fs.ParentNotDirectoryException | org.apache.hadoop.fs.FileAlreadyExistsException e) {
+      throw new DataException("cannot create output " + out + ": " + e.getMessage());
+    }
+    if (!made) {
+      throw new DataException("cannot create output " + out + ": " + whyNot(fs, out));
+    }
+    fs.delete(out, true);
+    return out;
+  }
+
+  /** Why the local file system would not make {@code out} (Hadoop's mkdirs says only "false"). */
+  private static String whyNot(FileSystem fs, Path out) {
+    if (!"file".equals(fs.getUri().getScheme())) {
+      return "the file system refused it";
+    }
+    java.nio.file.Path p = java.nio.file.Path.of(fs.makeQualified(out).toUri()).getParent();
+    while (p != null && !java.nio.file.Files.exists(p)) {
+      p = p.getParent();
+    }
+    try {
+      if (p == null || !java.nio.file.Files.isDirectory(p)) {
+        return p + " is not a directory";
+      }
+      if (java.nio.file.Files.getFileStore(p).isReadOnly()) {
+        return p + " is on a read-only file system";
+      }
+    } catch (IOException e) {
+      return e.getMessage();
+    }
+    return java.nio.file.Files.isWritable(p) ? "the file system refused it" : "permission denied on " + p;
+  }
+
+  /**
+   * Removes what a failed run made of {@code out}: {@link #freshOutput} found nothing there, so anything there now is
+   * this run's (a rerun would otherwise be refused with "already exists"). Best effort: the run's own error stands.
+   */
+  static void removeFailed(Configuration conf, Path out, Throwable failure) {
+    try {
+      out.getFileSystem(conf).delete(out, true);
+    } catch (IOException | RuntimeException e) {
+      failure.addSuppressed(e);
+    }
+  }
+
+  /**
+   * Runs a job to completion; a failed job becomes one error naming the job and Hadoop's reason, or, where Hadoop has
+   * none (the local job runner), the first failed task's own error, with the file it was reading or writing. Its
+   * stack trace goes to a log file the message names ({@link #saveTrace}), not to the terminal.
+   */
+  static void run(Job job, String what) throws IOException, InterruptedException {
     boolean done;
     try {
       done = job.waitForCompletion(false);
@@ -97,11 +168,35 @@ final class MrDefaults {
     }
     if (!done) {
       String reason = job.getStatus().getFailureInfo();
-      String task = TaskFailures.take(job.getJobID());
-      if (task != null && (reason == null || reason.isBlank() || "NA".equals(reason))) {
-        reason = task; // the local runner's "NA": the task's own error says what went wrong
+      TaskFailures.Failure task = TaskFailures.take(job.getJobID());
+      boolean none = reason == null || reason.isBlank() || "NA".equals(reason);
+      if (task != null && none) {
+        reason = task.message() + saveTrace(job, task.error()); // the local runner's "NA": the task's own error
+      } else if (none) {
+        reason = "Hadoop gave no reason (TSAD_JAVA_OPTS=-D" + TRACE_LOGGER + "=warn shows the local job runner's log)";
       }
-      throw new tsad.core.data.DataException(what + " job " + job.getJobID() + " failed: " + reason);
+      throw new DataException(what + " job " + job.getJobID() + " failed: " + reason);
+    }
+  }
+
+  /** The logger of the local job runner, whose failure traces tsad keeps off the terminal (simplelogger.properties). */
+  static final String TRACE_LOGGER = "org.slf4j.simpleLogger.log.org.apache.hadoop.mapred.LocalJobRunner";
+
+  /**
+   * Writes a failed task's stack trace to {@code hadoop.tmp.dir/tsad-logs/JOB.log} (a local directory of the user's
+   * own) and returns " (stack trace: FILE)", or "" if it cannot be written (a full disk): the message stands alone.
+   */
+  static String saveTrace(Job job, Throwable error) {
+    try {
+      java.nio.file.Path dir = java.nio.file.Path.of(job.getConfiguration().get("hadoop.tmp.dir"), "tsad-logs");
+      java.nio.file.Files.createDirectories(dir);
+      java.nio.file.Path log = dir.resolve(job.getJobID() + ".log");
+      try (java.io.PrintWriter w = new java.io.PrintWriter(java.nio.file.Files.newBufferedWriter(log))) {
+        error.printStackTrace(w);
+      }
+      return " (stack trace: " + log + ")";
+    } catch (IOException | RuntimeException e) {
+      return "";
     }
   }
 }

@@ -18,8 +18,6 @@ import org.apache.hadoop.io.Text;
 import org.apache.hadoop.mapreduce.Job;
 import org.apache.hadoop.mapreduce.lib.input.FileInputFormat;
 import org.apache.hadoop.mapreduce.lib.output.MultipleOutputs;
-import org.apache.hadoop.mapreduce.lib.output.SequenceFileOutputFormat;
-import org.apache.hadoop.mapreduce.lib.output.TextOutputFormat;
 import org.apache.hadoop.util.Tool;
 import tsad.core.data.CsvLines;
 import tsad.core.data.CsvOptions;
@@ -155,15 +153,22 @@ public final class PrepareJob extends Configured implements Tool {
     }
     job.setOutputKeyClass(Text.class);
     job.setOutputValueClass(BytesWritable.class);
-    job.setOutputFormatClass(SequenceFileOutputFormat.class);
-    MultipleOutputs.addNamedOutput(job, MrReports.QUARANTINE, TextOutputFormat.class, NullWritable.class, Text.class);
+    job.setOutputFormatClass(WatchedOutputs.SequenceFiles.class);
+    MultipleOutputs.addNamedOutput(job, MrReports.QUARANTINE, WatchedOutputs.Texts.class, NullWritable.class, Text.class);
     Path out = MrDefaults.newOutput(job, req.output());
     long t0 = System.nanoTime();
-    MrDefaults.run(job, "prepare");
-    DataSummary summary = MrReports.summary(job.getCounters(), source);
-    PreparedData manifest = mergeTasks(out, conf, parser.featureNames()).setData(data).setSummary(summary)
-        .setLayout(PreparedLayout.SERIES).setCreatedAtMs(System.currentTimeMillis()).build();
-    PreparedDir.write(out.getFileSystem(conf), out, manifest);
+    DataSummary summary;
+    PreparedData manifest;
+    try {
+      MrDefaults.run(job, "prepare");
+      summary = MrReports.summary(job.getCounters(), source);
+      manifest = mergeTasks(out, conf, parser.featureNames()).setData(data).setSummary(summary)
+          .setLayout(PreparedLayout.SERIES).setCreatedAtMs(System.currentTimeMillis()).build();
+      PreparedDir.write(out.getFileSystem(conf), out, manifest);
+    } catch (IOException | InterruptedException | RuntimeException | Error e) {
+      MrDefaults.removeFailed(conf, out, e);
+      throw e;
+    }
     for (FeatureStats f : manifest.getFeatureStatsList()) {
       LOG.info(f.getCount() == 0 ? "feature " + f.getName() + ": no values" : String.format(Locale.ROOT,
           "feature %s: %d values, mean %.6g, std %.6g, min %.6g, max %.6g", f.getName(), f.getCount(), f.getMean(),
@@ -263,6 +268,9 @@ public final class PrepareJob extends Configured implements Tool {
   }
 
   private static String firstLine(FileSystem fs, Path p) throws IOException {
+    if (p.getName().endsWith(".gz") && fs.getFileStatus(p).getLen() == 0) {
+      throw new DataException(p + ": an empty file, not gzip data (gzip data holds at least a 10-byte header)");
+    }
     try (InputStream raw = fs.open(p);
          CsvLines lines = new CsvLines(p.getName().endsWith(".gz") ? new GZIPInputStream(raw) : raw)) {
       String h = lines.next() ? Utf8.require(lines.bytes(), 0, lines.length(), p + ": header") : null;
@@ -270,6 +278,10 @@ public final class PrepareJob extends Configured implements Tool {
         throw new DataException(p + ": empty input: expected a header row like slice_id,time,value");
       }
       return h.startsWith("\uFEFF") ? h.substring(1) : h;
+    } catch (java.util.zip.ZipException | java.io.EOFException e) {
+      // A .gz file that is not gzip data, is empty or is cut short: the whole file is unreadable, so it is an error
+      // naming the file, not a quarantine (which holds rows and slices; skipping a file would drop its data unseen).
+      throw new DataException(p + ": " + TaskFailures.explain(p, e));
     }
   }
 

@@ -115,9 +115,11 @@ public class PrepareReducer extends Reducer<SliceTimeKey, RowWritable, Text, Byt
   void saveStats(Context ctx, PreparedData taskStats) throws IOException, InterruptedException {
     Path file = new Path(FileOutputFormat.getWorkOutputPath(ctx),
         PrepareJob.STATS_PREFIX + ctx.getTaskAttemptID().getTaskID().getId());
-    try (var out = file.getFileSystem(ctx.getConfiguration()).create(file, false)) {
-      taskStats.writeTo(out);
-    }
+    TaskFailures.on(ctx, "writing", new Path(FileOutputFormat.getOutputPath(ctx), file.getName()), () -> {
+      try (var out = file.getFileSystem(ctx.getConfiguration()).create(file, false)) {
+        taskStats.writeTo(out);
+      }
+    });
   }
 
   /** Where this task's rejects go: the quarantine named output (the MRUnit tests collect them instead). */

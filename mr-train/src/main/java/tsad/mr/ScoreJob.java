@@ -17,7 +17,6 @@ import org.apache.hadoop.mapreduce.Job;
 import org.apache.hadoop.mapreduce.MRJobConfig;
 import org.apache.hadoop.mapreduce.lib.input.FileInputFormat;
 import org.apache.hadoop.mapreduce.lib.output.MultipleOutputs;
-import org.apache.hadoop.mapreduce.lib.output.TextOutputFormat;
 import org.apache.hadoop.util.Tool;
 import tsad.core.bundle.Compatibility;
 import tsad.core.bundle.ModelBundle;
@@ -113,6 +112,7 @@ public final class ScoreJob extends Configured implements Tool {
   public Result run(Request req) throws IOException, InterruptedException {
     Configuration conf = new Configuration(getConf());
     MrDefaults.apply(conf);
+    Path outDir = MrDefaults.freshOutput(conf, req.output());   // checked before any work, the prepare step's included
     if ("local".equals(conf.get("mapreduce.framework.name", "local"))) {
       preloadTorch();
     }
@@ -120,13 +120,22 @@ public final class ScoreJob extends Configured implements Tool {
     LOG.info("scoring with " + m.describe() + ", resolved once here and shipped to the tasks");
     Path in = new Path(req.input());
     FileSystem inFs = in.getFileSystem(conf);
-    Path outDir = MrDefaults.freshOutput(conf, req.output());   // checked before any work, the prepare step's included
     FileSystem outFs = outDir.getFileSystem(conf);
     outDir = outFs.makeQualified(outDir);
-    if (inFs.exists(new Path(in, PrepareJob.MANIFEST))) {
-      return score(conf, req, in);
+    try {
+      return inFs.exists(new Path(in, PrepareJob.MANIFEST)) ? score(conf, req, in)
+          : prepareAndScore(conf, req, outDir, outFs);
+    } catch (IOException | InterruptedException | RuntimeException | Error e) {
+      MrDefaults.removeFailed(conf, outDir, e);
+      throw e;
     }
-    // Anything else is CSV (files, directories, globs or a comma-separated list of them, which the prepare step
+  }
+
+  /** Scores CSV input: the prepare job with the model's settings, then the score job on its output. */
+  private Result prepareAndScore(Configuration conf, Request req, Path outDir, FileSystem outFs)
+      throws IOException, InterruptedException {
+    ModelResolver.Resolved m = req.model();
+    // Input without a prepared manifest is CSV (files, directories, globs or a comma-separated list of them, which the prepare step
     // resolves, and refuses if they match nothing): prepared first into a hidden sibling of the output, scored,
     // then gone; its report and quarantine stay in OUTPUT/prepare/, so removing the output removes everything a
     // run made and a rerun starts clean.
@@ -176,8 +185,13 @@ public final class ScoreJob extends Configured implements Tool {
     Path shipped = new Path(conf.get("hadoop.tmp.dir"), "tsad-models/" + m.bundle().contentHash() + ".pb");
     if (!fs.exists(shipped)) {
       Path part = new Path(shipped.getParent(), "." + shipped.getName() + "." + UUID.randomUUID());
-      try (FSDataOutputStream o = fs.create(part, false)) {
-        ModelBundle.pack(m.dir()).writeTo(o);
+      try {
+        try (FSDataOutputStream o = fs.create(part, false)) {
+          ModelBundle.pack(m.dir()).writeTo(o);
+        }
+      } catch (IOException | org.apache.hadoop.fs.FSError e) {
+        fs.delete(part, false);
+        throw new DataException("writing " + part + " (the model, shipped to the tasks): " + TaskFailures.cause(e));
       }
       // Another job may have shipped the same bundle meanwhile: its file has the same content.
       if (!fs.rename(part, shipped)) {
@@ -191,8 +205,8 @@ public final class ScoreJob extends Configured implements Tool {
     job.setNumReduceTasks(0);
     job.setOutputKeyClass(NullWritable.class);
     job.setOutputValueClass(Text.class);
-    job.setOutputFormatClass(TextOutputFormat.class);
-    MultipleOutputs.addNamedOutput(job, MrReports.QUARANTINE, TextOutputFormat.class, NullWritable.class, Text.class);
+    job.setOutputFormatClass(WatchedOutputs.Texts.class);
+    MultipleOutputs.addNamedOutput(job, MrReports.QUARANTINE, WatchedOutputs.Texts.class, NullWritable.class, Text.class);
     Path out = MrDefaults.newOutput(job, req.output());
     long t0 = System.nanoTime();
     MrDefaults.run(job, "score");

@@ -2,6 +2,7 @@ package tsad.mr;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -354,6 +355,13 @@ class LocalJobRunnerTest {
     assertEquals(1, failing.code(), failing.err());
     assertTrue(failing.err().matches("(?s).*score job job_local\\w+ failed: task attempt_local\\w+_m_000000_0 failed: "
         + "java.io.IOException: injected failure of attempt .*"), failing.err());
+    // Its stack trace is in the log file the line names, not on the terminal, and the failed job leaves no output.
+    assertFalse(failing.err().contains("\tat "), failing.err());
+    java.util.regex.Matcher trace = java.util.regex.Pattern.compile("\\(stack trace: (\\S+\\.log)\\)$",
+        java.util.regex.Pattern.MULTILINE).matcher(failing.err());
+    assertTrue(trace.find(), failing.err());
+    assertTrue(Files.readString(Path.of(trace.group(1))).contains("injected failure of attempt"), trace.group(1));
+    assertFalse(Files.exists(dir.resolve("s-failing")), "the failed job's output directory is left");
   }
 
   /** Hadoop globs and comma-separated lists select the CSV files, for prepare and for the score job alike. */

@@ -1,0 +1,106 @@
+package tsad.mr;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tsad.MainTest;
+import tsad.core.synth.SynthConfig;
+import tsad.core.synth.SynthGenerator;
+
+/**
+ * The MapReduce jobs' output on a read-only and on a full file system, both real: small tmpfs mounts (so the test
+ * needs root and is skipped otherwise). A read-only place is refused before any work; a full disk fails the job with
+ * one line naming the file and the cause, the stack trace in a log file, and no output left to block a rerun.
+ */
+class OutputFailuresTest {
+  @TempDir static Path dir;
+  static Path readOnly;
+  static Path full;
+  static Path prepared;
+  static Path model;
+
+  @BeforeAll
+  static void mountsAndData() throws Exception {
+    assumeTrue("root".equals(System.getProperty("user.name")), "mounting a file system needs root");
+    readOnly = Files.createDirectories(dir.resolve("ro"));
+    full = Files.createDirectories(dir.resolve("full"));
+    assumeTrue(mount("size=64k,ro", readOnly), "cannot mount a tmpfs here");
+    assumeTrue(mount("size=16k", full), "cannot mount a tmpfs here");
+    new SynthGenerator(new SynthConfig(120, 32, 1, 0.1, 8)).writeCsv(dir.resolve("synth"));
+    prepared = dir.resolve("prepared");
+    MainTest.Run prep = MainTest.tsad("prepare", "--input", dir.resolve("synth/test.csv").toString(), "--output",
+        prepared.toString(), "--window", "32");
+    assertEquals(0, prep.code(), prep.err());
+    model = dir.resolve("model");
+    MainTest.Run train = MainTest.tsad("train", "--prepared", prepared.toString(), "--model-out", model.toString(),
+        "--epochs", "1", "--threads", "1", "--quiet");
+    assertEquals(0, train.code(), train.err());
+  }
+
+  @AfterAll
+  static void unmount() throws Exception {
+    for (Path p : new Path[] {readOnly, full}) {
+      if (p != null) {
+        command("umount", "--lazy", p.toString()); // lazy: a writer Hadoop failed on may still hold its file open
+      }
+    }
+  }
+
+  @Test
+  void aReadOnlyOutputIsRefusedBeforeAnyWork() {
+    for (MainTest.Run r : List.of(
+        MainTest.tsad("prepare", "--input", dir.resolve("synth/test.csv").toString(), "--output",
+            readOnly.resolve("p").toString(), "--window", "32"),
+        MainTest.tsad("score", "--mapreduce", "--model", model.toString(), "--input", prepared.toString(), "--output",
+            readOnly.resolve("s").toString(), "--threads", "1"))) {
+      assertEquals(1, r.code(), r.err());
+      assertEquals("tsad: error: cannot create output " + readOnly.resolve(r.err().contains("/p:") ? "p" : "s") + ": "
+          + readOnly + " is on a read-only file system", r.err().strip(), "one line, nothing before it");
+    }
+  }
+
+  @Test
+  void aFullDiskFailsTheJobWithOneLineNamingTheFileAndLeavesNothing() throws IOException {
+    MainTest.Run prep = MainTest.tsad("prepare", "--input", dir.resolve("synth/test.csv").toString(), "--output",
+        full.resolve("p").toString(), "--window", "32");
+    oneLine(prep, "prepare job \\S+ failed: writing file:" + full.resolve("p") + "/\\S+: No space left on device");
+    MainTest.Run score = MainTest.tsad("score", "--mapreduce", "--model", model.toString(), "--input",
+        prepared.toString(), "--output", full.resolve("s").toString(), "--per", "row", "--threads", "1");
+    oneLine(score, "score job \\S+ failed: writing file:" + full.resolve("s") + "/part-m-00000: No space left on device");
+    try (var left = Files.list(full)) {
+      assertEquals(List.of(), left.toList(), "a failed job leaves nothing that blocks a rerun");
+    }
+  }
+
+  /** Exit 1; the error line matches, names its stack-trace file (which has the trace); no stack on the terminal. */
+  private static void oneLine(MainTest.Run r, String error) throws IOException {
+    assertEquals(1, r.code(), r.err());
+    assertFalse(r.err().contains("\tat "), "a stack trace on the terminal: " + r.err());
+    var m = Pattern.compile("(?m)^tsad: error: " + error + " \\(stack trace: (\\S+)\\)$").matcher(r.err());
+    assertTrue(m.find(), r.err());
+    assertTrue(Files.readString(Path.of(m.group(1))).contains("\tat "), m.group(1));
+  }
+
+  private static boolean mount(String options, Path at) throws Exception {
+    return command("mount", "-t", "tmpfs", "-o", options, "tmpfs", at.toString()) == 0;
+  }
+
+  private static int command(String... cmd) throws Exception {
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .start();
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS), String.join(" ", cmd));
+    return p.exitValue();
+  }
+}
