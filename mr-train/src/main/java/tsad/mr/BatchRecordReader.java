@@ -59,8 +59,7 @@ abstract class BatchRecordReader<K, V, B extends BatchRecordReader.Batch> extend
         add(batch, records.getCurrentKey(), records.getCurrentValue());
       }
     } catch (IOException | RuntimeException | Error e) {
-      TaskFailures.note(ctx, "reading " + file + ": " + TaskFailures.explain(file, e), e);
-      throw e;
+      throw TaskFailures.failed(ctx, "reading", file, e);
     }
     ordinal.set(ordinal.get() + 1);
     return batch.size() > 0;

@@ -10,6 +10,7 @@ import tsad.core.data.DataException;
 
 /** What every tsad job does alike: local-runner settings, a fresh output directory, running to the end. */
 final class MrDefaults {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MrDefaults.class);
   private MrDefaults() {}
 
   static void apply(Configuration conf) {
@@ -172,11 +173,45 @@ final class MrDefaults {
       boolean none = reason == null || reason.isBlank() || "NA".equals(reason);
       if (task != null && none) {
         reason = task.message() + saveTrace(job, task.error()); // the local runner's "NA": the task's own error
-      } else if (none) {
+      } else if (!none) {
+        // YARN's reason says which task failed, not why: the first failed attempt's own error says why.
+        String attempt = firstFailedAttempt(job);
+        reason = (attempt != null ? attempt + " (" : "") + reason.strip().replaceAll("\\s*\\n\\s*", "; ")
+            + (attempt != null ? ")" : "");
+      } else {
         reason = "Hadoop gave no reason (TSAD_JAVA_OPTS=-D" + TRACE_LOGGER + "=warn shows the local job runner's log)";
       }
       throw new DataException(what + " job " + job.getJobID() + " failed: " + reason);
     }
+  }
+
+  /**
+   * The first line of the first failed task attempt's diagnostics (its error, as the attempt reported it; its stack
+   * trace stays in the attempt's log), without the class name of the IOException or DataException that carries
+   * tsad's own message; null if there is none.
+   */
+  static String firstFailedAttempt(Job job) {
+    try {
+      for (org.apache.hadoop.mapreduce.TaskCompletionEvent e : job.getTaskCompletionEvents(0, 1000)) {
+        var status = e.getStatus(); // TIPFAILED: an attempt that was its task's last
+        if (status != org.apache.hadoop.mapreduce.TaskCompletionEvent.Status.FAILED
+            && status != org.apache.hadoop.mapreduce.TaskCompletionEvent.Status.TIPFAILED) {
+          continue;
+        }
+        String[] d = job.getTaskDiagnostics(e.getTaskAttemptId());
+        if (d != null && d.length > 0 && d[0] != null && !d[0].isBlank()) {
+          String first = d[0].strip().lines().findFirst().orElse("");
+          return "task " + e.getTaskAttemptId() + " failed: " + first.replaceFirst("^Error: ", "")
+              .replaceFirst("^(java\\.io\\.IOException|tsad\\.core\\.data\\.DataException): ", "");
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("no task diagnostics", e);
+      return null; // the reason Hadoop gave stands alone
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return null;
   }
 
   /** The logger of the local job runner, whose failure traces tsad keeps off the terminal (simplelogger.properties). */

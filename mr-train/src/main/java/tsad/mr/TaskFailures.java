@@ -42,14 +42,33 @@ final class TaskFailures {
     }
   }
 
-  /** Runs one read or write of {@code file} ({@code what}: "reading", "writing"), noting its error with the file. */
+  /**
+   * Runs one read or write of {@code file} ({@code what}: "reading", "writing"), noting its error with the file. An
+   * IOException goes on as one whose message names the file, which is what a YARN task attempt reports; other
+   * errors go on as they are (Hadoop handles an FSError, a local disk's failure, on its own).
+   */
   static void on(TaskAttemptContext ctx, String what, Path file, Run io) throws IOException, InterruptedException {
     try {
       io.run();
     } catch (IOException | RuntimeException | Error e) {
-      note(ctx, what + " " + file + ": " + explain(file, e), e);
-      throw e;
+      throw failed(ctx, what, file, e);
     }
+  }
+
+  /**
+   * Notes that {@code what}ing {@code file} failed with {@code e}, and returns what to throw: an IOException naming
+   * the file for an IOException, else {@code e} itself (rethrown here, for a RuntimeException or an Error).
+   */
+  static IOException failed(TaskAttemptContext ctx, String what, Path file, Throwable e) {
+    String message = what + " " + file + ": " + explain(file, e);
+    note(ctx, message, e);
+    if (e instanceof IOException) {
+      return new IOException(message, e);
+    }
+    if (e instanceof RuntimeException r) {
+      throw r;
+    }
+    throw (Error) e;
   }
 
   /** Keeps {@code message} as the job's failure unless an earlier error of its tasks was kept. */

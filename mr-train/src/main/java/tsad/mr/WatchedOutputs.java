@@ -70,8 +70,7 @@ final class WatchedOutputs {
       try { // not through TaskFailures.on: a score job writes a line per window, and this is its hot path
         out.write(key, value);
       } catch (IOException | RuntimeException | Error e) {
-        TaskFailures.note(ctx, "writing " + file + ": " + TaskFailures.cause(e), e);
-        throw e;
+        throw TaskFailures.failed(ctx, "writing", file, e);
       }
     }
 

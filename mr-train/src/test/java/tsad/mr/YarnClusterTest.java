@@ -105,6 +105,33 @@ class YarnClusterTest {
     assertEquals(lines, retried, "same output after retries, no duplicates from the failed attempts");
   }
 
+  /**
+   * A task that fails on YARN: Hadoop's reason names only the task, so the job's one line adds the attempt's own
+   * error, which names the file it was reading (a .csv.gz cut short); the failed job leaves no output directory.
+   */
+  @Test
+  void aFailedTaskOnYarnNamesItsCauseAndItsFile() throws Exception {
+    FileSystem fs = cluster.fs();
+    String hdfs = fs.getUri().toString();
+    java.net.URL truncated = getClass().getResource("/bad-input/mapreduce-gz-truncated/rows.csv.gz");
+    try (var in = truncated.openStream();
+         var out = fs.create(new org.apache.hadoop.fs.Path("/broken/rows.csv.gz"))) {
+      in.transferTo(out);
+    }
+    Configuration once = new Configuration(conf);
+    once.setInt("mapreduce.map.maxattempts", 1);   // one container, not four tries of the same damaged file
+    tsad.core.data.DataException e = org.junit.jupiter.api.Assertions.assertThrows(
+        tsad.core.data.DataException.class, () -> new PrepareJob(once).run(new PrepareJob.Request(
+            List.of(hdfs + "/broken/rows.csv.gz"), hdfs + "/broken-prepared", tsad.core.data.CsvOptions.defaults(),
+            new tsad.core.window.WindowSpec(tsad.proto.WindowMode.SLICE, 32, 16, tsad.proto.LengthPolicy.REJECT),
+            null, null)));
+    assertTrue(e.getMessage().matches("prepare job job_\\w+ failed: task attempt_\\w+ failed: reading "
+        + java.util.regex.Pattern.quote(hdfs + "/broken/rows.csv.gz") + ": the gzip data ends early, so the file is "
+        + "truncated or damaged .*\\(Task failed task_\\w+; .*\\)"), e.getMessage());
+    assertTrue(!e.getMessage().contains("\n"), "one line: " + e.getMessage());
+    assertTrue(!fs.exists(new org.apache.hadoop.fs.Path("/broken-prepared")), "the failed job's output is left");
+  }
+
   private static List<String> read(FileSystem fs, String dir) throws java.io.IOException {
     List<String> lines = new ArrayList<>();
     for (FileStatus st : fs.globStatus(new org.apache.hadoop.fs.Path(dir + "/part-m-*"))) {
