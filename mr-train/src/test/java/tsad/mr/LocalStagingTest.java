@@ -33,8 +33,8 @@ class LocalStagingTest {
 
   @BeforeAll
   static void secondUser() throws Exception {
-    assumeTrue("root".equals(System.getProperty("user.name")), "creating a second user needs root");
-    assumeTrue(new File("/usr/sbin/useradd").canExecute() && new File("/usr/bin/setpriv").canExecute(),
+    assertTrue("root".equals(System.getProperty("user.name")), "creating a second user needs root");
+    assertTrue(new File("/usr/sbin/useradd").canExecute() && new File("/usr/bin/setpriv").canExecute(),
         "needs useradd and setpriv");
     if (run(List.of("id", "-u", USER), null) != 0) {
       assertEquals(0, run(List.of("/usr/sbin/useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin",

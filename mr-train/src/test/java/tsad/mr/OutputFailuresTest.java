@@ -3,7 +3,6 @@ package tsad.mr;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,11 +32,11 @@ class OutputFailuresTest {
 
   @BeforeAll
   static void mountsAndData() throws Exception {
-    assumeTrue("root".equals(System.getProperty("user.name")), "mounting a file system needs root");
+    assertTrue("root".equals(System.getProperty("user.name")), "mounting a file system needs root");
     readOnly = Files.createDirectories(dir.resolve("ro"));
     full = Files.createDirectories(dir.resolve("full"));
-    assumeTrue(mount("size=64k,ro", readOnly), "cannot mount a tmpfs here");
-    assumeTrue(mount("size=16k", full), "cannot mount a tmpfs here");
+    assertTrue(mount("size=64k,ro", readOnly), "cannot mount a tmpfs here");
+    assertTrue(mount("size=16k", full), "cannot mount a tmpfs here");
     new SynthGenerator(new SynthConfig(120, 32, 1, 0.1, 8)).writeCsv(dir.resolve("synth"));
     prepared = dir.resolve("prepared");
     MainTest.Run prep = MainTest.tsad("prepare", "--input", dir.resolve("synth/test.csv").toString(), "--output",
