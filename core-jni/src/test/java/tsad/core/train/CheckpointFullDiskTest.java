@@ -55,9 +55,9 @@ class CheckpointFullDiskTest {
         assertThrowsWith(TrainingException.class, "cannot write checkpoint in " + cp + ": No space left on device",
             () -> new Trainer(cfg, cp, fillAfterFirst).train(m, p.train(), p.validation(), scaler, false));
       }
-      assertEquals(1, TrainCheckpoint.parseFrom(Files.readAllBytes(cp.resolve("state.pb"))).getEpoch());
+      assertEquals(1, TrainCheckpoint.parseFrom(Files.readAllBytes(cp.resolve("state-1.pb"))).getEpoch());
       try (Stream<Path> files = Files.list(cp)) {
-        assertEquals(List.of("best.pt", "model.pt", "optimizer.pt", "state.pb"),
+        assertEquals(List.of("best-1.pt", "checkpoint.sha256", "model-1.pt", "optimizer-1.pt", "state-1.pb"),
             files.map(f -> f.getFileName().toString()).sorted().toList(), "no partial file left behind");
       }
       Files.createDirectories(copy);
