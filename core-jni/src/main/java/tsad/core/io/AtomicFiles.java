@@ -64,12 +64,22 @@ public final class AtomicFiles {
   }
 
   /**
-   * Creates {@code dir} if needed and shows that files can be made in it (a probe file, removed again), so a
-   * command refuses an output it cannot write before any work rather than after it.
+   * Shows that {@code dir} can be made and written (a probe file in it, or in its nearest existing ancestor, removed
+   * again) without creating it, so a command refuses an output it cannot write before any work rather than after it,
+   * and a command that then fails for another reason leaves no empty output directory behind.
    */
   public static void checkWritableDirectory(Path dir) throws IOException {
-    Files.createDirectories(dir);
-    begin(dir.resolve("probe")).abandon();
+    Path existing = dir.toAbsolutePath();
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    if (existing == null) {
+      throw new java.nio.file.NoSuchFileException(dir.toString());
+    }
+    if (!Files.isDirectory(existing)) {
+      throw new java.nio.file.FileAlreadyExistsException(existing.toString());
+    }
+    begin(existing.resolve("probe")).abandon();
   }
 
   /**

@@ -92,7 +92,12 @@ public final class Trainer {
     String stop = "max_epochs";
     int n = train.size();
     int bs = cfg.getBatchSize();
-    int batches = (n + bs - 1) / bs;
+    // Batch normalisation cannot train on a batch of one window: a last batch of one joins the one before it.
+    int batches = n > 1 && bs > 1 && n % bs == 1 ? n / bs : (n + bs - 1) / bs;
+    if (n < 2 && model.spec().getBatchNorm()) {
+      throw new TrainingException("batch normalisation needs at least 2 training windows, got " + n
+          + "; give more data or train with --no-batch-norm");
+    }
     for (int epoch = start; epoch <= cfg.getMaxEpochs(); epoch++) {
       if (cfg.getPatience() > 0 && stale >= cfg.getPatience()) {
         stop = "early_stopping";
@@ -107,7 +112,7 @@ public final class Trainer {
         Batches shuffled = new Batches(train, bs, scaler, device, torch.randperm(n));
         for (int b = 0; b < batches; b++) {
           int from = b * bs;
-          int len = Math.min(bs, n - from);
+          int len = b == batches - 1 ? n - from : bs;
           try (PointerScope batchScope = new PointerScope()) {
             Tensor x = shuffled.get(from, len);
             adam.zero_grad();
@@ -202,7 +207,7 @@ public final class Trainer {
       this.windows = windows;
       this.device = device;
       this.order = permutation == null ? null : permutation.data_ptr_long();
-      int capacity = Math.min(batchSize, windows.size());
+      int capacity = Math.min(batchSize + 1, windows.size());
       this.picked = new long[capacity];
       this.batch = new Window[capacity];
       this.batchView = Arrays.asList(batch);
