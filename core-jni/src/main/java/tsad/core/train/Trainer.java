@@ -94,6 +94,10 @@ public final class Trainer {
     int bs = cfg.getBatchSize();
     // Batch normalisation cannot train on a batch of one window: a last batch of one joins the one before it.
     int batches = n > 1 && bs > 1 && n % bs == 1 ? n / bs : (n + bs - 1) / bs;
+    if (bs < 2 && model.spec().getBatchNorm()) {
+      throw new TrainingException("batch normalisation needs batches of at least 2 windows, not --batch-size " + bs
+          + "; use a larger batch or train with --no-batch-norm");
+    }
     if (n < 2 && model.spec().getBatchNorm()) {
       throw new TrainingException("batch normalisation needs at least 2 training windows, got " + n
           + "; give more data or train with --no-batch-norm");
