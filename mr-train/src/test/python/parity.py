@@ -1,9 +1,11 @@
 """Compares a tsad model's Python scores (through mlflow.pyfunc.load_model) with tsad score's lines.
 
-Usage: parity.py MODEL_URI INPUT_CSV SLICE_JSONL WINDOW_JSONL ROW_JSONL [EXPECT_REJECTED_ID]
-Prints one JSON object: the largest relative score difference per form (slice, slice_arrays, window, row) and
-the rows compared; exits 1 with the first disagreement when a row is missing, extra, or differs by more than 1e-5
-relative (or in a field other than the score). MLFLOW_TRACKING_URI must be set for a models:/ URI.
+Usage: parity.py CASES_JSON, a list of {"name", "uri", "input", "slice", "window", "row", "rejected"}: a model URI
+(a directory or models:/NAME@ALIAS; MLFLOW_TRACKING_URI must be set for the latter), the CSV tsad score read, its
+--per slice / window / row lines, and a slice id that must come back rejected (or null).
+Prints one JSON line per case: the largest relative score difference per form (slice, slice_arrays, window, row)
+and the rows compared; exits 1 with the first disagreement when a row is missing, extra, or differs by more than
+1e-5 relative (or in a field other than the score).
 """
 
 import json
@@ -51,19 +53,23 @@ def compare(form, python_rows, cli_rows, key, fields):
     return worst
 
 
+current = [""]
+
+
 def fail(message):
-    print(json.dumps({"error": message}))
+    print(json.dumps({"name": current[0], "error": message}), flush=True)
     sys.exit(1)
 
 
-def main():
-    uri, csv, slice_path, window_path, row_path = sys.argv[1:6]
-    rejected = sys.argv[6] if len(sys.argv) > 6 else None
+def check(case):
+    """Compares one model's Python outputs with its tsad score lines; returns the report."""
+    uri, csv, slice_path, window_path, row_path = (case[k] for k in ("uri", "input", "slice", "window", "row"))
+    rejected = case.get("rejected")
     model = mlflow.pyfunc.load_model(uri)
     df = pd.read_csv(csv, dtype={"slice_id": str})
     window_mode = "windows" in (lines(slice_path) or [{}])[0]
     slice_fields = ["windows", "anomalous_windows", "worst_start"] if window_mode else []
-    out = {}
+    out = {"name": case["name"]}
     per_slice = model.predict(df).to_dict(orient="records")
     scored = [r for r in per_slice if r["rejected"] is None]
     if rejected is not None:
@@ -86,7 +92,15 @@ def main():
     rows = model.predict(df, params={"per": "row"}).to_dict(orient="records")
     out["row"] = compare("row", rows, lines(row_path), lambda r: (str(r["slice_id"]), r["time"]), [])
     out["rows"] = {"slice": len(scored), "window": len(windows), "row": len(rows)}
-    print(json.dumps(out))
+    return out
+
+
+def main():
+    with open(sys.argv[1], encoding="utf-8") as f:
+        cases = json.load(f)
+    for case in cases:
+        current[0] = case["name"]
+        print(json.dumps(check(case)), flush=True)
 
 
 if __name__ == "__main__":
