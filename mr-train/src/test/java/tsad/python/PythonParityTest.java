@@ -33,7 +33,7 @@ class PythonParityTest {
   @TempDir static Path dir;
 
   /** Test data of {@code features} features: synth's test slices, a 5-step slice and a NaN in the second slice. */
-  static Path data(int features) throws IOException {
+  static Path data(Path dir, int features) throws IOException {
     Path d = dir.resolve("data-" + features);
     Run synth = MainTest.tsad("synth", "--out", d.toString(), "--slices", "30", "--length", "32", "--features",
         Integer.toString(features), "--seed", "4");
@@ -54,7 +54,7 @@ class PythonParityTest {
   void pythonScoresEqualTsadScoreForEveryArchitectureModeAndFeatureCount() throws Exception {
     List<Map<String, Object>> cases = new ArrayList<>();
     for (int features : new int[] {1, 3}) {
-      Path d = data(features);
+      Path d = data(dir, features);
       for (String arch : List.of("dense", "cnn", "lstm")) {
         for (String mode : List.of("slice", "window")) {
           String name = arch + "-" + mode + "-f" + features;
