@@ -60,9 +60,18 @@ cols = ["slice_id", "time"] + features
 scored = per_slice.select(udf(struct(*[col(c) for c in cols])).alias("r")).select("r.slice_id", "r.score")
 emit("spark_udf", scored.collect())
 
-model = mlflow.pyfunc.load_model(model_dir)
+_model = {}
+
+
+def score_group(pdf):
+    # The loaded model does not pickle (protobuf descriptors): each Python worker loads it once, on first use.
+    if "m" not in _model:
+        _model["m"] = mlflow.pyfunc.load_model(model_dir)
+    return _model["m"].predict(pdf)[["slice_id", "score"]]
+
+
 long_rows = spark.sql("SELECT slice_id, time, %s FROM raw" % ", ".join("CAST(%s AS DOUBLE) AS %s" % (f, f)
                                                                        for f in features))
 emit("apply_in_pandas", long_rows.groupBy("slice_id").applyInPandas(
-    lambda pdf: model.predict(pdf)[["slice_id", "score"]], "slice_id string, score double").collect())
+    score_group, "slice_id string, score double").collect())
 spark.stop()
