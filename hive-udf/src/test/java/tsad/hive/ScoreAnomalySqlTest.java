@@ -202,8 +202,10 @@ class ScoreAnomalySqlTest {
     List<String> rows = new ArrayList<>();
     for (Series s : uni.testSeries()) {
       for (int i = 0; i < s.length(); i++) {
-        String ts = java.time.LocalDateTime.ofInstant(java.time.Instant.ofEpochMilli(s.timesMs()[i]),
-            java.time.ZoneOffset.UTC).toString().replace('T', ' ');
+        // Hive's text TIMESTAMP needs the seconds, which LocalDateTime.toString() leaves out when they are zero.
+        String ts = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS")
+            .format(java.time.LocalDateTime.ofInstant(java.time.Instant.ofEpochMilli(s.timesMs()[i]),
+                java.time.ZoneOffset.UTC));
         rows.add(s.id() + "\t" + ts + "\t" + java.time.LocalDate.of(2020, 1, 1).plusDays(i) + "\t" + s.values()[i]);
       }
     }
