@@ -48,4 +48,5 @@ echo "MLflow UI:    $MLFLOW_TRACKING_URI  (experiment tsad-quickstart: params, l
 echo "plots:        in the run's artifacts, plots/ (loss curves, score histogram with the threshold, worst windows)"
 echo "model bundle: $work/model (manifest.json is human-readable)"
 echo "scores:       $work/scores/part-m-* (JSON lines; prepare/ holds the CSV prepare step's report, quarantine/ and prepare/quarantine/ rejects, if any)"
+echo "Python:       MLFLOW_TRACKING_URI=$MLFLOW_TRACKING_URI python -c \"import mlflow.pyfunc, pandas as pd; print(mlflow.pyfunc.load_model('models:/tsad-quickstart@champion').predict(pd.read_csv('$work/data/test.csv')).head())\"  (a venv with the model's requirements: scripts/python-env.sh; docs/python.md)"
 echo "stop MLflow:  scripts/mlflow-server.sh stop"

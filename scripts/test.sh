@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up everything the tests need and runs the whole test suite (mvn verify).
-# Usage: scripts/test.sh [extra maven args], e.g. scripts/test.sh -Dgroups='!quality & !minicluster & !mlflow' for a
-# quick run; without the mlflow tests nothing needs Python.
+# Usage: scripts/test.sh [extra maven args], e.g. scripts/test.sh -Dgroups='!quality & !minicluster & !mlflow & !python'
+# for a quick run; without the mlflow and python tests nothing needs Python.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -13,6 +13,11 @@ mkdir -p .work
 # failure here is reported as what it is (unless those tests are left out).
 if [[ " $* " != *"!mlflow"* && " $* " != *"excludedGroups=mlflow"* ]]; then
   bash scripts/mlflow-server.sh install
+fi
+# The tests tagged python (the MLflow pyfunc flavor, model serving) run torch and mlflow from one venv outside the
+# clone (scripts/python-env.sh, ~4 GB once per machine): installed up front for the same reason.
+if [[ " $* " != *"!python"* && " $* " != *"excludedGroups=python"* ]]; then
+  bash scripts/python-env.sh > /dev/null
 fi
 export OPENBLAS_NUM_THREADS=1
 exec mvn -B -ntp verify "$@"

@@ -135,7 +135,7 @@ public final class TrackedTraining {
       Path plots = Files.createTempDirectory("tsad-plots");
       writePlots(out, plots);
       run.uploadDirectory(plots, "plots");
-      writeMlmodel(req.modelOut(), bundle, run.runId());
+      PyfuncFlavor.write(req.modelOut(), bundle, run.runId());
       String source = run.uploadDirectory(req.modelOut(), "model");
       run.uploadFile("config/train-config.json", config(req).getBytes(StandardCharsets.UTF_8));
       if (!FileTrees.deleteTree(plots)) {
@@ -349,23 +349,6 @@ public final class TrackedTraining {
       out.add(best[j]);
     }
     return out;
-  }
-
-  /** The MLmodel file that makes the MLflow UI show the bundle directory as a model. */
-  static void writeMlmodel(Path dir, ModelBundle b, String runId) throws IOException {
-    String yaml = "artifact_path: model\n"
-        + "flavors:\n"
-        + "  tsad:\n"
-        + "    bundle_format_version: " + ModelBundle.FORMAT_VERSION + "\n"
-        + "    architecture: " + b.modelSpec().getArch().name().toLowerCase(Locale.ROOT) + "\n"
-        + "    window_length: " + b.modelSpec().getWindowLength() + "\n"
-        + "    features: " + b.modelSpec().getFeatures() + "\n"
-        + "    threshold: " + b.threshold().getValue() + "\n"
-        + "    loader: tsad (Java) ModelBundle.load; score with tsad score --model models:/NAME/VERSION\n"
-        + "model_uuid: " + b.contentHash() + "\n"
-        + "run_id: " + runId + "\n"
-        + "utc_time_created: '" + Instant.now() + "'\n";
-    Files.writeString(dir.resolve("MLmodel"), yaml, StandardCharsets.UTF_8);
   }
 
   private static String config(TrainRequest req) throws IOException {
