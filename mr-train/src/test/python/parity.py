@@ -102,6 +102,8 @@ def refuses_tampered(directory):
     import tempfile
 
     copy = os.path.join(tempfile.mkdtemp(), "tampered")
+    if not os.path.isdir(directory):  # a models:/ URI: fetch the registered files first
+        directory = mlflow.artifacts.download_artifacts(artifact_uri=directory, dst_path=tempfile.mkdtemp())
     shutil.copytree(directory, copy)
     path = os.path.join(copy, "scaler.pb")
     with open(path, "r+b") as f:
