@@ -9,6 +9,7 @@ and the rows compared; exits 1 with the first disagreement when a row is missing
 """
 
 import json
+import os
 import sys
 
 import mlflow.pyfunc
@@ -95,9 +96,35 @@ def check(case):
     return out
 
 
+def refuses_tampered(directory):
+    """A copy of the model with one byte of scaler.pb changed must not load: the manifest's sha256 pins it."""
+    import shutil
+    import tempfile
+
+    copy = os.path.join(tempfile.mkdtemp(), "tampered")
+    if not os.path.isdir(directory):  # a models:/ URI: fetch the registered files first
+        directory = mlflow.artifacts.download_artifacts(artifact_uri=directory, dst_path=tempfile.mkdtemp())
+    shutil.copytree(directory, copy)
+    path = os.path.join(copy, "scaler.pb")
+    with open(path, "r+b") as f:
+        b = bytearray(f.read())
+        b[-1] ^= 1
+        f.seek(0)
+        f.write(b)
+    try:
+        mlflow.pyfunc.load_model(copy)
+    except Exception as e:  # MlflowException with the loader's reason
+        if "scaler.pb does not match its sha256" not in str(e):
+            fail(f"a tampered bundle was refused for another reason: {e}")
+        return
+    fail("a bundle with a modified scaler.pb loaded")
+
+
 def main():
     with open(sys.argv[1], encoding="utf-8") as f:
         cases = json.load(f)
+    current[0] = "tampered"
+    refuses_tampered(cases[0]["uri"])
     for case in cases:
         current[0] = case["name"]
         print(json.dumps(check(case)), flush=True)

@@ -137,8 +137,14 @@ public final class Main implements Runnable {
     return tsad.core.model.TorchRuntime.describeLoadFailure(e);
   }
 
-  /** Entry point. */
+  /**
+   * Entry point. Under an Oozie launcher a failure is thrown rather than exited with, so that the workflow's error
+   * message is tsad's one-line error ({@link tsad.cli.OozieLauncher}).
+   */
   public static void main(String[] args) {
+    if (tsad.cli.OozieLauncher.active()) {
+      System.exit(tsad.cli.OozieLauncher.run(Main::run, args));
+    }
     System.exit(run(args));
   }
 

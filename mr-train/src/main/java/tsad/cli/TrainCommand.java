@@ -217,6 +217,11 @@ public final class TrainCommand implements Callable<Integer> {
     if (hidden != null) {
       model.addAllHidden(hidden);
     }
+    if (parent == null && model.getBatchNorm() && batchSize < 2) {
+      // Known from the options alone: refuse before reading any data (the Trainer checks a fine-tuned parent's spec).
+      throw new DataException("batch normalisation needs batches of at least 2 windows, not --batch-size " + batchSize
+          + "; use a larger batch or train with --no-batch-norm");
+    }
     TrainConfig cfg = TrainConfig.newBuilder().setMaxEpochs(epochs).setBatchSize(batchSize).setLearningRate(lr)
         .setPatience(patience != null ? patience : ModelSpecs.defaultPatience(architecture)).setMinDelta(minDelta).setValidationFraction(validationFraction).setGradClip(gradClip)
         .setSeed(seed).setThreads(threads != null ? threads : Runtime.getRuntime().availableProcessors())

@@ -23,6 +23,7 @@ final class MrDefaults {
     if (unset(conf, "io.file.buffer.size")) {
       conf.setInt("io.file.buffer.size", 128 * 1024);
     }
+    nativeThreadsEnv(conf);
     if ("local".equals(conf.get("mapreduce.framework.name", "local"))) {
       shareLocalHeap(conf);
       inProcessLocalFiles(conf);
@@ -62,6 +63,24 @@ final class MrDefaults {
   static void perUserStaging(Configuration conf) {
     if (unset(conf, STAGING_ROOT)) {
       conf.set(STAGING_ROOT, "${hadoop.tmp.dir}/mapred/staging");
+    }
+  }
+
+  /**
+   * Task JVMs on a cluster get the environment the launcher gives the command line: OpenBLAS single-threaded (its
+   * threads fight libtorch's pool) and OpenMP threads that sleep rather than spin while they wait (spinning threads
+   * starve each other on a shared worker node). A variable the user or a site file put in the list stands.
+   */
+  static void nativeThreadsEnv(Configuration conf) {
+    for (String key : new String[] {"mapreduce.map.env", "mapreduce.reduce.env"}) {
+      String env = conf.get(key, "").strip();
+      for (String var : new String[] {"OPENBLAS_NUM_THREADS=1", "OMP_WAIT_POLICY=PASSIVE"}) {
+        String name = var.substring(0, var.indexOf('=') + 1);
+        if (!("," + env).replace(" ", "").contains("," + name)) {
+          env = env.isEmpty() ? var : env + "," + var;
+        }
+      }
+      conf.set(key, env);
     }
   }
 

@@ -2,7 +2,6 @@ package tsad.mr;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
 import java.io.IOException;
@@ -65,7 +64,9 @@ class LocalStagingTest {
   void aSecondUserRunsAJobAfterAnotherUserCreatedTheSharedFallback() throws Exception {
     // What the first user of Hadoop's fallback leaves: the shared root, owned by that user (here root), mode 755.
     Path shared = Files.createDirectories(Path.of("/tmp/hadoop/mapred/staging"));
-    assumeTrue(Files.getOwner(shared).getName().equals("root"), "the shared directory belongs to another user");
+    // Whoever made it before this test, it is now as the first user (root) leaves it.
+    Files.setOwner(shared, shared.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("root"));
+    Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxr-xr-x"));
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
     Path cp = Files.createDirectories(dir.resolve("cp"));
     Path home = Files.createDirectories(dir.resolve("home"));

@@ -2,6 +2,7 @@ package tsad.mr;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
@@ -11,16 +12,19 @@ import org.apache.hadoop.mapreduce.v2.MiniMRYarnCluster;
  * A real HDFS + YARN in the test JVM (MiniDFSCluster + MiniMRYarnCluster) with the settings that start it in
  * ~15 s on 2 cores and give containers 512 MB heaps; the container classpath is the caller's choice.
  */
-final class MiniCluster implements AutoCloseable {
+public final class MiniCluster implements AutoCloseable {
   private final MiniDFSCluster dfs;
   private final MiniMRYarnCluster yarn;
 
   /** Starts both clusters with their data under {@code dir}; containers run with {@code containerClasspath}. */
-  MiniCluster(Path dir, String containerClasspath) throws Exception {
+  public MiniCluster(Path dir, String containerClasspath) throws Exception {
+    this(dir, containerClasspath, Map.of());
+  }
+
+  /** As {@link #MiniCluster(Path, String)}, with {@code overrides} set over this class's settings in both clusters. */
+  public MiniCluster(Path dir, String containerClasspath, Map<String, String> overrides) throws Exception {
     Configuration c = new Configuration();
     c.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, dir.resolve("dfs").toString());
-    dfs = new MiniDFSCluster.Builder(c).numDataNodes(1).build();
-    c.set("fs.defaultFS", dfs.getFileSystem().getUri().toString());
     c.setInt("yarn.nodemanager.resource.memory-mb", 4096);
     c.setInt("yarn.scheduler.minimum-allocation-mb", 256);
     for (String k : List.of("yarn.app.mapreduce.am.resource.mb", "mapreduce.map.memory.mb", "mapreduce.reduce.memory.mb")) {
@@ -36,18 +40,21 @@ final class MiniCluster implements AutoCloseable {
     c.set("yarn.application.classpath", containerClasspath);
     c.set("mapreduce.map.env", "OPENBLAS_NUM_THREADS=1,OMP_NUM_THREADS=1");
     c.set("mapreduce.reduce.env", "OPENBLAS_NUM_THREADS=1,OMP_NUM_THREADS=1");
+    overrides.forEach(c::set);
+    dfs = new MiniDFSCluster.Builder(c).numDataNodes(1).build();
+    c.set("fs.defaultFS", dfs.getFileSystem().getUri().toString());
     yarn = new MiniMRYarnCluster("tsad");
     yarn.init(c);
     yarn.start();
   }
 
   /** A client configuration that submits to this YARN and uses this HDFS as the default file system. */
-  Configuration conf() {
+  public Configuration conf() {
     return new Configuration(yarn.getConfig());
   }
 
   /** The HDFS file system. */
-  FileSystem fs() throws java.io.IOException {
+  public FileSystem fs() throws java.io.IOException {
     return FileSystem.get(conf());
   }
 

@@ -15,6 +15,17 @@ class MrDefaultsTest {
   private static final String SHARE = "mapreduce.reduce.shuffle.input.buffer.percent";
 
   @Test
+  void tasksGetTheLaunchersNativeThreadSettingsButAUsersChoiceStands() {
+    Configuration c = new Configuration(false);
+    c.set("mapreduce.map.env", "TZ=UTC,OMP_WAIT_POLICY=ACTIVE");
+    MrDefaults.apply(c);
+    assertEquals("TZ=UTC,OMP_WAIT_POLICY=ACTIVE,OPENBLAS_NUM_THREADS=1", c.get("mapreduce.map.env"));
+    assertEquals("OPENBLAS_NUM_THREADS=1,OMP_WAIT_POLICY=PASSIVE", c.get("mapreduce.reduce.env"));
+    MrDefaults.apply(c);
+    assertEquals("OPENBLAS_NUM_THREADS=1,OMP_WAIT_POLICY=PASSIVE", c.get("mapreduce.reduce.env"), "applied once");
+  }
+
+  @Test
   void localReducersShareTheOneHeap() {
     Configuration c = new Configuration(false);
     c.setInt("mapreduce.local.reduce.tasks.maximum", 2);

@@ -8,23 +8,25 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tsad.MainTest;
+import tsad.core.io.TinyDisk;
 import tsad.core.synth.SynthConfig;
 import tsad.core.synth.SynthGenerator;
 
 /**
- * The MapReduce jobs' output on a read-only and on a full file system, both real: small tmpfs mounts (so the test
- * needs root and is skipped otherwise). A read-only place is refused before any work; a full disk fails the job with
+ * The MapReduce jobs' output on a read-only and on a full file system, both real: small tmpfs mounts ({@link TinyDisk};
+ * the test needs root and fails without it). A read-only place is refused before any work; a full disk fails the job with
  * one line naming the file and the cause, the stack trace in a log file, and no output left to block a rerun.
  */
 class OutputFailuresTest {
   @TempDir static Path dir;
+  static TinyDisk readOnlyDisk;
+  static TinyDisk fullDisk;
   static Path readOnly;
   static Path full;
   static Path prepared;
@@ -32,11 +34,11 @@ class OutputFailuresTest {
 
   @BeforeAll
   static void mountsAndData() throws Exception {
-    assertTrue("root".equals(System.getProperty("user.name")), "mounting a file system needs root");
-    readOnly = Files.createDirectories(dir.resolve("ro"));
-    full = Files.createDirectories(dir.resolve("full"));
-    assertTrue(mount("size=64k,ro", readOnly), "cannot mount a tmpfs here");
-    assertTrue(mount("size=16k", full), "cannot mount a tmpfs here");
+    readOnlyDisk = TinyDisk.mount(dir.resolve("ro"), "64k");
+    readOnlyDisk.readOnly();
+    readOnly = readOnlyDisk.root();
+    fullDisk = TinyDisk.mount(dir.resolve("full"), "16k");
+    full = fullDisk.root();
     new SynthGenerator(new SynthConfig(120, 32, 1, 0.1, 8)).writeCsv(dir.resolve("synth"));
     prepared = dir.resolve("prepared");
     MainTest.Run prep = MainTest.tsad("prepare", "--input", dir.resolve("synth/test.csv").toString(), "--output",
@@ -50,9 +52,9 @@ class OutputFailuresTest {
 
   @AfterAll
   static void unmount() throws Exception {
-    for (Path p : new Path[] {readOnly, full}) {
-      if (p != null) {
-        command("umount", "--lazy", p.toString()); // lazy: a writer Hadoop failed on may still hold its file open
+    for (TinyDisk d : new TinyDisk[] {readOnlyDisk, fullDisk}) {
+      if (d != null) {
+        d.close();
       }
     }
   }
@@ -90,16 +92,5 @@ class OutputFailuresTest {
     var m = Pattern.compile("(?m)^tsad: error: " + error + " \\(stack trace: (\\S+)\\)$").matcher(r.err());
     assertTrue(m.find(), r.err());
     assertTrue(Files.readString(Path.of(m.group(1))).contains("\tat "), m.group(1));
-  }
-
-  private static boolean mount(String options, Path at) throws Exception {
-    return command("mount", "-t", "tmpfs", "-o", options, "tmpfs", at.toString()) == 0;
-  }
-
-  private static int command(String... cmd) throws Exception {
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .start();
-    assertTrue(p.waitFor(30, TimeUnit.SECONDS), String.join(" ", cmd));
-    return p.exitValue();
   }
 }

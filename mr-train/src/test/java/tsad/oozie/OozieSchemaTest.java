@@ -5,10 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.Reader;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -25,8 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.xml.sax.SAXParseException;
 
 /**
- * scripts/oozie against Oozie 5.2.1's own XSDs (from the oozie-client jar), and every parameter the
- * workflow and coordinator use is set by job.properties or by the coordinator.
+ * scripts/oozie against Oozie 5.2.1's own XSDs (from the oozie-client jar); every parameter the workflow and
+ * coordinator use is declared by them and set by job.properties or by the coordinator. OozieEngineIT runs them.
  */
 class OozieSchemaTest {
   static final Path OOZIE = root().resolve("scripts/oozie");
@@ -78,7 +83,7 @@ class OozieSchemaTest {
 
   @Test
   void everyParameterIsSetByJobPropertiesOrTheCoordinator() throws Exception {
-    Map<String, String> props = WorkflowWalker.properties(OOZIE.resolve("job.properties"));
+    Map<String, String> props = properties(OOZIE.resolve("job.properties"));
     Set<String> fromCoordinator = Set.of("inputDir", "outputDir");
     String coordinator = Files.readString(OOZIE.resolve("coordinator.xml"));
     for (String p : fromCoordinator) {
@@ -100,6 +105,41 @@ class OozieSchemaTest {
     for (String p : params(String.join("\n", props.values()))) {
       assertTrue(props.containsKey(p), "job.properties refers to unset ${" + p + "}");
     }
+  }
+
+  /**
+   * Each app's {@code <parameters>} names exactly the parameters it uses, none with a default, so that Oozie refuses
+   * a submission lacking one (the engine test shows the refusal) and no declared name is stale.
+   */
+  @Test
+  void eachAppDeclaresEveryParameterItUsesWithoutDefault() throws Exception {
+    for (String app : List.of("workflow.xml", "coordinator.xml")) {
+      String xml = Files.readString(OOZIE.resolve(app));
+      int open = xml.indexOf("<parameters>");
+      int close = xml.indexOf("</parameters>");
+      assertTrue(open >= 0 && close > open, app + " has no <parameters> section");
+      String section = xml.substring(open, close);
+      assertTrue(!section.contains("<value>"), app + ": a parameter with a default is never required");
+      Set<String> declared = new TreeSet<>();
+      Matcher m = Pattern.compile("<name>([^<]+)</name>").matcher(section);
+      while (m.find()) {
+        declared.add(m.group(1));
+      }
+      Set<String> used = params(xml.substring(0, open) + xml.substring(close));
+      used.removeAll(Set.of("YEAR", "MONTH", "DAY"));
+      assertEquals(used, declared, app + ": declared parameters = parameters used");
+    }
+  }
+
+  /** A job.properties file as the Oozie client reads it (references between values are resolved by Oozie). */
+  static Map<String, String> properties(Path file) throws IOException {
+    Properties p = new Properties();
+    try (Reader r = Files.newBufferedReader(file)) {
+      p.load(r);
+    }
+    Map<String, String> out = new HashMap<>();
+    p.stringPropertyNames().forEach(k -> out.put(k, p.getProperty(k)));
+    return out;
   }
 
   /** The parameter names inside every ${...}: identifiers that are not literals, operators or EL functions. */

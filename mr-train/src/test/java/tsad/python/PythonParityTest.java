@@ -26,7 +26,8 @@ import tsad.registry.tracking.PyfuncFlavor;
  * 1e-5 relative, row for row, per slice, per window and per row, for dense, cnn and lstm models in slice and window
  * mode on uni- and multivariate data trained by the real CLI; the one-row-per-slice layout (arrays, as Spark's
  * collect_list gives) gives the same per-slice numbers. The test data hold a slice too short for any model and a
- * NaN value, which both paths must skip the same way.
+ * NaN value, which both paths must skip the same way; a copy of a model with one byte of scaler.pb changed does not
+ * load.
  */
 @Tag(Python.TAG)
 class PythonParityTest {

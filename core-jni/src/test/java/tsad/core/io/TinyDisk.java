@@ -49,9 +49,10 @@ public final class TinyDisk implements AutoCloseable {
     run("mount", "-o", "remount,ro", root.toString());
   }
 
+  /** Unmounts the disk; lazily, because a writer that failed on it (a Hadoop task) may still hold a file open. */
   @Override
   public void close() throws IOException, InterruptedException {
-    run("umount", root.toString());
+    run("umount", "--lazy", root.toString());
   }
 
   private static void run(String... command) throws IOException, InterruptedException {
