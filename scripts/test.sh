@@ -15,8 +15,10 @@ if [[ " $* " != *"!mlflow"* && " $* " != *"excludedGroups=mlflow"* ]]; then
   bash scripts/mlflow-server.sh install
 fi
 # The tests tagged python (the MLflow pyfunc flavor, model serving) run torch and mlflow from one venv outside the
-# clone (scripts/python-env.sh, ~4 GB once per machine): installed up front for the same reason.
-if [[ " $* " != *"!python"* && " $* " != *"excludedGroups=python"* ]]; then
+# clone (scripts/python-env.sh, ~4 GB once per machine), as does the Spark test (tag spark, pyspark): installed up
+# front for the same reason.
+if [[ " $* " != *"!python"* && " $* " != *"excludedGroups=python"* ]] \
+   || [[ " $* " != *"!spark"* && " $* " != *"excludedGroups=spark"* ]]; then
   bash scripts/python-env.sh > /dev/null
 fi
 export OPENBLAS_NUM_THREADS=1

@@ -11,7 +11,6 @@ import org.apache.hadoop.hive.serde2.objectinspector.PrimitiveObjectInspector.Pr
 import org.apache.hadoop.hive.serde2.objectinspector.StructField;
 import org.apache.hadoop.hive.serde2.objectinspector.StructObjectInspector;
 import org.apache.hadoop.hive.serde2.objectinspector.primitive.PrimitiveObjectInspectorUtils;
-import org.apache.hadoop.hive.serde2.objectinspector.primitive.TimestampObjectInspector;
 import tsad.core.data.DataReport;
 import tsad.core.data.RejectReason;
 import tsad.core.data.Series;
@@ -233,15 +232,37 @@ final class SeriesInput {
   private long time(Object t, TimeFormat format) {
     PrimitiveCategory c = timeOi.getPrimitiveCategory();
     switch (c) {
-      case TIMESTAMP:
-        return ((TimestampObjectInspector) timeOi).getPrimitiveJavaObject(t).toEpochMilli();
-      case DATE:
-        return PrimitiveObjectInspectorUtils.getDate(t, timeOi).toEpochMilli();
+      case TIMESTAMP: case DATE:
+        return dateTime(timeOi.getPrimitiveJavaObject(t));
       case STRING: case VARCHAR: case CHAR:
         return TimeParser.parse(PrimitiveObjectInspectorUtils.getString(t, timeOi), format);
       default:
         // Integer times are only ordered (and echoed by anomaly_detail), so their unit does not matter.
         return PrimitiveObjectInspectorUtils.getLong(t, timeOi);
     }
+  }
+
+  /**
+   * Epoch milliseconds of a TIMESTAMP or DATE value, read as a zone-less wall-clock time in UTC (Hive's rule).
+   * Hive 3.1+ hands out its own {@code common.type.Timestamp} / {@code Date}; Hive 2.3 (the Hive inside Spark)
+   * hands out {@code java.sql.Timestamp} / {@code java.sql.Date}. The typed inspector methods return different
+   * classes in the two, so a call compiled against one is a NoSuchMethodError in the other: going through
+   * {@code getPrimitiveJavaObject(Object)} (which returns Object in both) and branching on the class works in
+   * both. The java.sql types are tested first, so a Hive 2.3 JVM never resolves the Hive 3.1+ classes.
+   */
+  private static long dateTime(Object v) {
+    if (v instanceof java.sql.Timestamp ts) {
+      return ts.toLocalDateTime().toInstant(java.time.ZoneOffset.UTC).toEpochMilli();
+    }
+    if (v instanceof java.sql.Date d) {
+      return d.toLocalDate().toEpochDay() * 86_400_000L;
+    }
+    if (v instanceof org.apache.hadoop.hive.common.type.Timestamp ts) {
+      return ts.toEpochMilli();
+    }
+    if (v instanceof org.apache.hadoop.hive.common.type.Date d) {
+      return d.toEpochMilli();
+    }
+    throw new IllegalArgumentException("unsupported time value of class " + v.getClass().getName());
   }
 }

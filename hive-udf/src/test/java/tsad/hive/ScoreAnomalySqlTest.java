@@ -196,6 +196,35 @@ class ScoreAnomalySqlTest {
   }
 
   @Test
+  void timestampAndDateTimeFieldsScoreLikeTsadScore() throws Exception {
+    // The same slices with TIMESTAMP times (the CSV's instants) and DATE times (one day per step, so DATEs stay
+    // distinct): the reading of these types differs between Hive 2.3 (Spark's) and 3.1+, see SeriesInput.
+    List<String> rows = new ArrayList<>();
+    for (Series s : uni.testSeries()) {
+      for (int i = 0; i < s.length(); i++) {
+        // Hive's text TIMESTAMP needs the seconds, which LocalDateTime.toString() leaves out when they are zero.
+        String ts = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS")
+            .format(java.time.LocalDateTime.ofInstant(java.time.Instant.ofEpochMilli(s.timesMs()[i]),
+                java.time.ZoneOffset.UTC));
+        rows.add(s.id() + "\t" + ts + "\t" + java.time.LocalDate.of(2020, 1, 1).plusDays(i) + "\t" + s.values()[i]);
+      }
+    }
+    Collections.shuffle(rows, new Random(6));
+    Path tsv = dir.resolve("readings-typed.tsv");
+    Files.write(tsv, rows, StandardCharsets.UTF_8);
+    hive.sql("CREATE TABLE readings_typed (slice_id STRING, t TIMESTAMP, d DATE, v DOUBLE) ROW FORMAT DELIMITED "
+        + "FIELDS TERMINATED BY '\\t' STORED AS TEXTFILE");
+    hive.sql("LOAD DATA LOCAL INPATH '" + tsv + "' INTO TABLE readings_typed");
+    for (String time : List.of("t", "d")) {
+      Map<String, String[]> got = byId(hive.sql("SELECT slice_id, s.score, s.threshold, s.is_anomaly FROM ("
+          + "SELECT slice_id, score_anomaly('" + uni.bundle() + "', collect_list(named_struct('ts', " + time
+          + ", 'v', v))) AS s FROM readings_typed GROUP BY slice_id) x"));
+      assertEquals(reference.size(), got.size(), time);
+      assertScores(reference, got);
+    }
+  }
+
+  @Test
   void aNonConstantModelUriIsACompileTimeError() {
     CommandProcessorException e = assertThrows(CommandProcessorException.class, () -> hive.sql(
         "SELECT score_anomaly(slice_id, collect_list(v)) FROM readings GROUP BY slice_id"));
