@@ -103,7 +103,7 @@ public class PrepareReducer extends Reducer<SliceTimeKey, RowWritable, Text, Byt
     MrReports.count(report, ctx);
     // The part file's name, record count and digest go into the job's report: readers refuse a lost or other part.
     PreparedPart part = PreparedPart.newBuilder().setName(FileOutputFormat.getUniqueFile(ctx, "part", ""))
-        .setRecords(written.records()).setSha256(written.hex()).build();
+        .setRecords(written.records()).setSha256(written.hex()).setRecordHashSum(written.hashSum()).build();
     saveStats(ctx, PreparedData.newBuilder().addAllFeatureStats(stats.toProto()).addParts(part).build());
     MrReports.close(quarantine);
   }

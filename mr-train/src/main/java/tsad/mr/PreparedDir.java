@@ -162,41 +162,85 @@ public final class PreparedDir {
   }
 
   /**
+   * Refuses the prepared data {@code dir} unless the records a job read from all its parts, in splits, are the ones
+   * its report lists: their number and the sum of their hashes. The score job calls this when its tasks are done,
+   * which catches a part swapped for another of the same length (the same slices from another day); the sum cannot
+   * tell which part, nor parts swapped with each other in the same directory, which hold the same records.
+   */
+  static void checkAllRecords(Path dir, PreparedData d, long records, long hashSum) {
+    long expected = 0;
+    long sum = 0;
+    boolean summed = true;
+    for (PreparedPart p : d.getPartsList()) {
+      expected += p.getRecords();
+      sum += p.getRecordHashSum();
+      summed &= p.hasRecordHashSum();
+    }
+    if (records != expected) {
+      throw new DataException("prepared data " + dir + " has been changed: its parts hold " + records
+          + " records, its report says " + expected + AGAIN);
+    }
+    if (summed && hashSum != sum) {
+      throw new DataException("prepared data " + dir + " has been changed: its parts hold other records than tsad "
+          + "prepare wrote (a part replaced by another of the same length?)" + AGAIN);
+    }
+  }
+
+  /**
    * The digest of a part file's records as {@link PreparedPart#getSha256} defines it: the same whether computed from
    * what a reducer writes or what a reader reads, whatever the file's compression.
    */
   static final class Digest {
-    private final MessageDigest md;
+    private final MessageDigest md = sha256();
+    private final MessageDigest one = sha256();
     private final byte[] length = new byte[4];
     private long records;
+    private long hashSum;
 
-    Digest() {
+    /** Adds one record. */
+    void add(Text key, BytesWritable value) {
+      update(md, key.getBytes(), key.getLength());
+      update(md, value.getBytes(), value.getLength());
+      hashSum += hash(key, value);
+      records++;
+    }
+
+    /**
+     * The hash of one record that {@link PreparedPart#getRecordHashSum} adds up: the first 8 bytes of the sha256 of
+     * its key's and value's length and bytes. A sum, unlike the part's digest, can be added up by tasks that each
+     * read a split of the part, in any order.
+     */
+    long hash(Text key, BytesWritable value) {
+      update(one, key.getBytes(), key.getLength());
+      update(one, value.getBytes(), value.getLength());
+      return java.nio.ByteBuffer.wrap(one.digest()).getLong();
+    }
+
+    private void update(MessageDigest d, byte[] b, int n) {
+      length[0] = (byte) (n >>> 24);
+      length[1] = (byte) (n >>> 16);
+      length[2] = (byte) (n >>> 8);
+      length[3] = (byte) n;
+      d.update(length);
+      d.update(b, 0, n);
+    }
+
+    private static MessageDigest sha256() {
       try {
-        md = MessageDigest.getInstance("SHA-256");
+        return MessageDigest.getInstance("SHA-256");
       } catch (NoSuchAlgorithmException e) {
         throw new IllegalStateException(e);
       }
     }
 
-    /** Adds one record. */
-    void add(Text key, BytesWritable value) {
-      update(key.getBytes(), key.getLength());
-      update(value.getBytes(), value.getLength());
-      records++;
-    }
-
-    private void update(byte[] b, int n) {
-      length[0] = (byte) (n >>> 24);
-      length[1] = (byte) (n >>> 16);
-      length[2] = (byte) (n >>> 8);
-      length[3] = (byte) n;
-      md.update(length);
-      md.update(b, 0, n);
-    }
-
     /** Records added. */
     long records() {
       return records;
+    }
+
+    /** The sum (mod 2^64) of the records' hashes. */
+    long hashSum() {
+      return hashSum;
     }
 
     /** The hex sha256 of the records added (call once, at the end). */

@@ -21,5 +21,9 @@ public enum ScoreCounter {
   /** Milliseconds encoding and writing lines. */
   WRITE_MS,
   /** Milliseconds the tasks ran in all. */
-  TASK_MS
+  TASK_MS,
+  /** Prepared records read. */
+  RECORDS_READ,
+  /** The sum (mod 2^64) of the hashes of the records read, checked against the prepared report. */
+  RECORD_HASH_SUM
 }

@@ -26,6 +26,7 @@ import tsad.core.score.ScoreLines;
 import tsad.core.score.Scorer;
 import tsad.core.window.Inputs;
 import tsad.proto.DataSpec;
+import tsad.proto.PreparedData;
 import tsad.registry.MlflowSettings;
 import tsad.registry.ModelRegistry;
 import tsad.registry.ModelResolver;
@@ -161,7 +162,8 @@ public final class ScoreJob extends Configured implements Tool {
   /** Submits the score job on prepared data {@code in} and reports what it did. */
   private Result score(Configuration conf, Request req, Path in) throws IOException, InterruptedException {
     ModelResolver.Resolved m = req.model();
-    DataSpec prepared = PreparedWindows.manifest(in, conf).getData();
+    PreparedData report = PreparedWindows.manifest(in, conf);
+    DataSpec prepared = report.getData();
     Compatibility fits = Compatibility.of(m.bundle());
     try {
       fits.requireFeatureNames(prepared.getFeatureColumnsList(), in.toString());
@@ -211,6 +213,9 @@ public final class ScoreJob extends Configured implements Tool {
     long t0 = System.nanoTime();
     MrDefaults.run(job, "score");
     Result r = new Result(out, job);
+    // The tasks read the parts in splits, so only the whole can be checked, once they are done: a failure here
+    // removes the output (run's caller) instead of leaving scores of other data that look complete.
+    PreparedDir.checkAllRecords(in, report, r.count(ScoreCounter.RECORDS_READ), r.count(ScoreCounter.RECORD_HASH_SUM));
     long slices = r.count(ScoreCounter.SLICES_SCORED);
     long rejected = r.count(ScoreCounter.REJECTED);
     System.out.printf(Locale.ROOT, "scored %d slices (%d windows), %d anomalous (%d windows), with %s into %s in "
