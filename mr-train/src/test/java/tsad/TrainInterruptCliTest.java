@@ -25,7 +25,8 @@ import tsad.registry.ModelRegistry;
 
 /**
  * {@code tsad train --register} stopped from outside, in a child JVM against a real MLflow server: a SIGTERM ends the
- * run KILLED and registers nothing; a run left RUNNING (SIGKILL, or a server that went away) is ended by the next
+ * run KILLED and registers nothing (or, during registration, keeps a registration that completes in time and undoes
+ * one that does not); a run left RUNNING (SIGKILL, or a server that went away) is ended by the next
  * training into the same --model-out, which a --resume names as the run it resumed.
  */
 @Tag("mlflow")
@@ -45,16 +46,24 @@ class TrainInterruptCliTest {
 
   /** The training arguments shared by the child and the resume, so the checkpoint matches. */
   private static List<String> train(Path modelOut, String model, String epochs) {
+    return train(modelOut, model, epochs, uri);
+  }
+
+  private static List<String> train(Path modelOut, String model, String epochs, String trackingUri) {
     return new ArrayList<>(List.of("train", "--input", dir.resolve("a/train.csv").toString(), "--model-out",
         modelOut.toString(), "--window", "32", "--epochs", epochs, "--patience", "0", "--threads", "1", "--quiet",
-        "--tracking-uri", uri, "--experiment", "interrupt", "--register", model, "--alias", "champion"));
+        "--tracking-uri", trackingUri, "--experiment", "interrupt", "--register", model, "--alias", "champion"));
   }
 
   /** Starts tsad in its own JVM, with this test's class path, training for far longer than the test waits. */
   private static Process child(Path modelOut, String model, Path log) throws IOException {
+    return child(train(modelOut, model, "1000000"), log);
+  }
+
+  private static Process child(List<String> args, Path log) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx512m", "-cp", System.getProperty("java.class.path"), "tsad.Main"));
-    cmd.addAll(train(modelOut, model, "1000000"));
+    cmd.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().put("OPENBLAS_NUM_THREADS", "1");
     return pb.start();
@@ -129,6 +138,45 @@ class TrainInterruptCliTest {
       assertFalse(Files.exists(out.resolve(".mlflow-run")), "the run is ended: its marker goes");
     } finally {
       p.destroyForcibly();
+    }
+  }
+
+  /**
+   * SIGTERM while the server registers the version (it has created it; its answer is held back): a registration that
+   * completes within the stop's wait is kept, promoted, and the run FINISHED; one that does not is deleted and the
+   * run KILLED. Either way no version is left half made.
+   */
+  @Test
+  void sigtermDuringRegistrationKeepsItWholeOrUndoesIt() throws Exception {
+    for (long hold : new long[] {1_000, 10_000}) {
+      String model = "register-term-" + hold;
+      Path out = dir.resolve(model);
+      Path log = dir.resolve(model + ".log");
+      try (HoldingProxy proxy = new HoldingProxy(uri, "/model-versions/create", hold)) {
+        Process p = child(train(out, model, "2", proxy.uri()), log);
+        try {
+          assertTrue(proxy.awaitHeld(180), "no registration within 180 s: " + Files.readString(log, StandardCharsets.UTF_8));
+          assertTrue(anyVersion(model), "the server has the version while its answer is held");
+          String id = Files.readString(out.resolve(".mlflow-run"), StandardCharsets.UTF_8).strip();
+          p.destroy();
+          assertTrue(p.waitFor(30, TimeUnit.SECONDS), "tsad train did not stop within 30 s of SIGTERM");
+          String text = Files.readString(log, StandardCharsets.UTF_8);
+          assertEquals(143, p.exitValue(), text);
+          if (hold == 1_000) { // within the 5 s the stopping JVM waits for a registration in flight
+            assertEquals("FINISHED", status(id), text);
+            try (ModelRegistry reg = new ModelRegistry(MlflowServer.get().settings())) {
+              assertEquals(List.of("1"), reg.versions(model).stream().map(tsad.registry.ModelVersionInfo::version).toList());
+              assertEquals("1", reg.resolve(tsad.registry.ModelUri.parse("models:/" + model + "@champion"))
+                  .version(), "the registration in flight completed, promotion included");
+            }
+          } else {
+            assertEquals("KILLED", status(id), text);
+            assertFalse(anyVersion(model), "the version registered while the JVM stopped is deleted: " + text);
+          }
+        } finally {
+          p.destroyForcibly();
+        }
+      }
     }
   }
 
