@@ -74,9 +74,10 @@ class OozieEngineIT {
   static void start() throws Exception {
     long t0 = System.nanoTime();
     String user = System.getProperty("user.name");
-    // The launcher asks YARN for workflow.xml's 4096 MB, and the MapReduce jobs it submits need room beside it.
+    // Each launcher asks YARN for workflow.xml's 4096 MB, and the MapReduce jobs they submit need room beside them
+    // (two workflows run at once below; the launchers' heap is javaOpts' 1 GB, so the machine has room).
     cluster = new MiniCluster(dir, System.getProperty("java.class.path"), Map.of(
-        "yarn.nodemanager.resource.memory-mb", "12288",
+        "yarn.nodemanager.resource.memory-mb", "20480",
         "hadoop.proxyuser." + user + ".hosts", "*", "hadoop.proxyuser." + user + ".groups", "*"));
     fs = cluster.fs();
     oozie = LocalOozieEngine.start(dir, cluster.conf());
@@ -87,12 +88,16 @@ class OozieEngineIT {
 
   @AfterAll
   static void stop() {
+    long t0 = System.nanoTime();
     if (oozie != null) {
       oozie.close();
     }
+    long t1 = System.nanoTime();
     if (cluster != null) {
       cluster.close();
     }
+    System.out.printf("Oozie stopped in %.1f s, the minicluster in %.1f s%n", (t1 - t0) / 1e9,
+        (System.nanoTime() - t1) / 1e9);
   }
 
   /** docs/operations.md's deployment: the two apps in /apps/tsad, the job jar and target/lib/*.jar in lib/. */
@@ -203,17 +208,19 @@ class OozieEngineIT {
     assertEquals("true", gate.getProperty("gate_passed"), gate.toString());
     assertEquals("1", gate.getProperty("champion_version"));
     assertEquals("2", champion());
-    assertScores(partition, "2");
+    assertScores(ymd(partition), partition, "2");
     System.out.printf("coordinator day done at %.1f s%n", (System.nanoTime() - t0) / 1e9);
 
-    // Reruns of the day: a failing step (no such partition) beside a quiet rerun: the new champion sees no drift.
+    // Reruns of the day, at once (a busy scheduler's day): a failing step (no such partition); a quiet rerun, where
+    // the new champion sees no drift; a weak candidate (one epoch) forced on the day, into an output of its own.
     String failing = oozie.workflows().run(once(partition, Map.of("inputDir", "${inputRoot}/2001/01/01",
         "outputDir", "${outputRoot}/failed")));
+    String weakId = oozie.workflows().run(once(partition, Map.of("forceRetrain", "true", "epochs", "1",
+        "outputDir", "${outputRoot}/weak")));
     WorkflowJob quiet = await(oozie.workflows().run(once(partition, Map.of())));
     assertSucceeded(quiet, List.of("prepare", "drift", "score"));
     assertEquals("false", data(quiet, "drift").getProperty("retrain_due"));
-    assertEquals("2", champion());
-    assertScores(partition, "2");
+    assertScores(ymd(partition), partition, "2");
     WorkflowJob killed = await(failing);
     assertEquals(WorkflowJob.Status.KILLED, killed.getStatus());
     assertEquals(List.of("prepare"), javaActions(killed));
@@ -221,8 +228,8 @@ class OozieEngineIT {
     assertTrue(kill.startsWith("tsad workflow failed at [prepare]: tsad: error: ") && kill.contains("2001/01/01"),
         kill);
 
-    // A weak candidate (one epoch) forced on the day: registered as version 3, stopped by the gate, alias stays.
-    WorkflowJob weak = await(oozie.workflows().run(once(partition, Map.of("forceRetrain", "true", "epochs", "1"))));
+    // The weak candidate: registered as version 3, stopped by the gate, the alias stays.
+    WorkflowJob weak = await(weakId);
     assertSucceeded(weak, List.of("prepare", "train", "gate", "score"));
     assertEquals("3", data(weak, "train").getProperty("version"));
     assertEquals("false", data(weak, "gate").getProperty("gate_passed"), data(weak, "gate").toString());
@@ -232,7 +239,7 @@ class OozieEngineIT {
       String tag = reg.version(MODEL, "3").tags().get("tsad.gate.champion");
       assertTrue(tag != null && tag.startsWith("gate failed"), String.valueOf(tag));
     }
-    assertScores(partition, "2");
+    assertScores("weak", partition, "2");
     System.out.printf("all runs done at %.1f s%n", (System.nanoTime() - t0) / 1e9);
   }
 
@@ -344,12 +351,12 @@ class OozieEngineIT {
   }
 
   /**
-   * The day's scores on HDFS: one line for each of the 300 slices, scored by {@code version}, each equal to what the
+   * The scores a run wrote to its output ({@code outputRoot}/{@code output}): one line for each of the 300 slices, scored by {@code version}, each equal to what the
    * local CLI gives with that version (from the registry) on the partition's CSV.
    */
-  private static void assertScores(LocalDate d, String version) throws IOException {
+  private static void assertScores(String output, LocalDate d, String version) throws IOException {
     List<String> lines = new ArrayList<>();
-    for (org.apache.hadoop.fs.FileStatus f : fs.listStatus(new org.apache.hadoop.fs.Path("/tsad/runs/" + ymd(d)
+    for (org.apache.hadoop.fs.FileStatus f : fs.listStatus(new org.apache.hadoop.fs.Path("/tsad/runs/" + output
         + "/scores"))) {
       if (f.getPath().getName().startsWith("part-")) {
         try (var in = fs.open(f.getPath())) {
