@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets up everything the tests need and runs the whole test suite (mvn verify).
-# Usage: scripts/test.sh [extra maven args], e.g. scripts/test.sh -Dgroups='!quality & !minicluster & !mlflow & !python'
+# Usage: scripts/test.sh [extra maven args], e.g. scripts/test.sh -Dgroups='!quality & !minicluster & !mlflow & !python & !spark'
 # for a quick run; without the mlflow and python tests nothing needs Python.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
