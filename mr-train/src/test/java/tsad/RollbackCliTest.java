@@ -86,6 +86,44 @@ class RollbackCliTest {
     assertEquals("tsad: error: model 'roll' has no alias @nobody to roll back", unknownAlias.err().strip());
   }
 
+  /**
+   * Parallel {@code tsad models promote} processes, as several Oozie days or operators at once: every move is in the
+   * history once, the alias ends where the history ends, and rollbacks walk back through the real holders.
+   */
+  @Test
+  void parallelPromoteProcessesLoseNoMove() throws Exception {
+    registerVersions("procs", 4);
+    List<Process> ps = new java.util.ArrayList<>();
+    List<Path> logs = new java.util.ArrayList<>();
+    for (String v : List.of("2", "3", "4", "5")) {
+      Path log = dir.resolve("promote-" + v + ".log");
+      logs.add(log);
+      ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-Xmx256m", "-cp", System.getProperty("java.class.path"), "tsad.Main", "models", "promote", "procs", v,
+          "--alias", "champion", "--tracking-uri", uri).redirectErrorStream(true).redirectOutput(log.toFile());
+      ps.add(pb.start());
+    }
+    for (int i = 0; i < ps.size(); i++) {
+      assertTrue(ps.get(i).waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "promote did not end");
+      assertEquals(0, ps.get(i).exitValue(), java.nio.file.Files.readString(logs.get(i)));
+    }
+    List<String> history;
+    try (ModelRegistry reg = new ModelRegistry(MlflowServer.get().settings())) {
+      history = reg.aliasHistory("procs", "champion");
+    }
+    assertEquals("1", history.get(0), history.toString());
+    assertEquals(java.util.Set.of("2", "3", "4", "5"), new java.util.HashSet<>(history.subList(1, history.size())),
+        history.toString());
+    assertEquals(5, history.size(), "each move recorded once: " + history);
+    assertChampion("procs", history.get(4));
+    for (int i = 4; i > 0; i--) {
+      Run back = models("rollback", "procs", "--alias", "champion");
+      assertEquals(0, back.code(), back.err());
+      assertEquals("models:/procs@champion -> version " + history.get(i - 1) + " (rolled back from version "
+          + history.get(i) + ")", back.out().strip());
+    }
+  }
+
   @Test
   void aMoveMadeOutsideTsadIsRecordedAsAHolderAndDeletedVersionsAreSkipped() {
     registerVersions("outside", 3);
