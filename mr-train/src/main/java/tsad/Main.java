@@ -85,9 +85,10 @@ public final class Main implements Runnable {
   public static int execute(CommandLine cl, String... args) {
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
       PrintWriter err = cmd.getErr();
-      String environment = environmentError(ex);
-      if (ex instanceof DataException || environment != null) {
-        err.println("tsad: error: " + (environment != null ? environment : ex.getMessage()));
+      // tsad's own message first: it says what tsad was doing, which the environment's cause under it does not.
+      String oneLine = ex instanceof DataException ? ex.getMessage() : environmentError(ex);
+      if (oneLine != null) {
+        err.println("tsad: error: " + oneLine);
         err.flush();
         return EXIT_USER_ERROR;
       }

@@ -5,6 +5,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.mapreduce.Job;
+import org.apache.hadoop.mapreduce.MRConfig;
 import org.apache.hadoop.mapreduce.lib.output.FileOutputFormat;
 import tsad.core.data.DataException;
 
@@ -185,6 +186,12 @@ final class MrDefaults {
       done = job.waitForCompletion(false);
     } catch (ClassNotFoundException e) {
       throw new IllegalStateException("a job class is missing from the job jar: " + e.getMessage(), e);
+    } catch (org.apache.hadoop.util.DiskChecker.DiskErrorException | org.apache.hadoop.fs.FSError e) {
+      // The local job runner writes the job's files to Hadoop's local directories at submission; a full or failing
+      // disk there comes as an Error (FSError) or a DiskErrorException, neither of which names the setting.
+      throw new DataException("submitting the " + what + " job: " + TaskFailures.cause(e) + " in Hadoop's local "
+          + "directories (" + job.getConfiguration().get(MRConfig.LOCAL_DIR) + ", mapreduce.cluster.local.dir under "
+          + "hadoop.tmp.dir: free space there, or point them elsewhere with -D)", e);
     }
     if (!done) {
       String reason = job.getStatus().getFailureInfo();

@@ -85,6 +85,36 @@ class OutputFailuresTest {
     }
   }
 
+  @Test
+  void fullHadoopLocalDirectoriesAreOneLineNamingThem() throws Exception {
+    // A disk with a little room (the job's files do not fit: Hadoop's FSError) and one with none left (Hadoop's
+    // DiskErrorException: no usable local directory).
+    for (boolean fill : new boolean[] {false, true}) {
+      try (TinyDisk scratch = TinyDisk.mount(dir.resolve("scratch-" + fill), "16k")) {
+        if (fill) {
+          try (var o = Files.newOutputStream(scratch.root().resolve("filler"))) {
+            for (int i = 0; i < 64; i++) {
+              o.write(new byte[1024]);
+            }
+          } catch (IOException full) {
+            // the disk is full now
+          }
+        }
+        Path local = scratch.root().resolve("local");
+        Path out = dir.resolve("p-scratch-" + fill);
+        MainTest.Run prep = MainTest.tsad("prepare", "-D", "mapreduce.cluster.local.dir=" + local, "--input",
+            dir.resolve("synth/test.csv").toString(), "--output", out.toString(), "--window", "32");
+        assertEquals(1, prep.code(), prep.err());
+        assertFalse(prep.err().contains("\tat "), prep.err());
+        String last = prep.err().strip().lines().reduce((a, b) -> b).orElse("");
+        assertTrue(last.startsWith("tsad: error: submitting the prepare job: ") && last.contains(" in Hadoop's local "
+            + "directories (" + local + ", mapreduce.cluster.local.dir under hadoop.tmp.dir: free space there, or "
+            + "point them elsewhere with -D)"), prep.err());
+        assertTrue(Files.notExists(out), "nothing left that blocks a rerun");
+      }
+    }
+  }
+
   /** Exit 1; the error line matches, names its stack-trace file (which has the trace); no stack on the terminal. */
   private static void oneLine(MainTest.Run r, String error) throws IOException {
     assertEquals(1, r.code(), r.err());
