@@ -8,7 +8,7 @@
 # SKAB is also evaluated by its own protocol's rule (row i flagged when the windows starting at rows i-59 .. i-1 are all
 # anomalous; the benchmark folder's README), from a per-window scoring of the same model.
 # TRAIN_ARGS / SCORE_ARGS add options to every train / score call (to measure a setting on the whole folder);
-# OUT names the results folder (default .work/bench-quality).
+# OUT names the results folder (default .work/bench-quality); NAB_WINDOW / SKAB_WINDOW change the window length.
 # Usage: [ARCHS="dense cnn lstm"] [THREADS=2] [TRAIN_ARGS=...] scripts/bench-quality.sh [BENCHMARK_DIR]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -30,8 +30,8 @@ for arch in $archs; do
   mkdir -p "$run"
   for group in nab skab; do
     [[ -d "$bench/$group" ]] || continue
-    window=64
-    [[ $group == skab ]] && window=60
+    window=${NAB_WINDOW:-64}
+    [[ $group == skab ]] && window=${SKAB_WINDOW:-60}
     for series in "$bench/$group"/*/; do
       name=$(basename "$series")
       dir="$run/$group/$name"
