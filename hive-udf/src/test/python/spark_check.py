@@ -2,7 +2,8 @@
 tsad score. Spark SQL: score_anomaly() / anomaly_detail() from the shaded Hive jar (CREATE TEMPORARY FUNCTION ...
 USING JAR) with numeric (epoch ms) and TIMESTAMP time fields. MLflow: mlflow.pyfunc.spark_udf over one row per
 slice (arrays), and groupBy().applyInPandas with the pyfunc model.
-Usage: spark_check.py JAR MODEL_DIR CSV WORK_DIR. Output lines: query<TAB>slice_id<TAB>score."""
+Usage: spark_check.py JAR MODEL CSV WORK_DIR (MODEL: a bundle directory or models:/NAME@ALIAS, with
+MLFLOW_TRACKING_URI set). Output lines: query<TAB>slice_id<TAB>score."""
 import sys
 
 import mlflow.pyfunc

@@ -14,17 +14,30 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import tsad.core.bundle.ModelBundle;
+import org.junit.jupiter.api.extension.ExtendWith;
+import tsad.core.data.CsvOptions;
+import tsad.core.data.DataReport;
 import tsad.core.score.ScoreResult;
-import tsad.registry.tracking.PyfuncFlavor;
+import tsad.core.train.TrainListener;
+import tsad.core.train.TrainRequest;
+import tsad.core.window.Inputs;
+import tsad.proto.Architecture;
+import tsad.proto.ModelSpec;
+import tsad.registry.MlflowServer;
+import tsad.registry.ModelRegistry;
+import tsad.registry.ModelResolver;
+import tsad.registry.tracking.TrackedTraining;
 
 /**
- * Real Spark (pyspark from the project's venv, local mode, Hive support): score_anomaly() and anomaly_detail()
- * from the shaded jar in Spark SQL with numeric and TIMESTAMP time fields, and the MLflow pyfunc flavor through
- * mlflow.pyfunc.spark_udf and applyInPandas, each checked against tsad score's path on the same CSV and bundle.
+ * Real Spark (pyspark from the project's venv, local mode, Hive support) with a model registered by tsad's training
+ * in a real MLflow server, named by {@code models:/NAME@ALIAS}: score_anomaly() and anomaly_detail() from the
+ * shaded jar in Spark SQL with numeric and TIMESTAMP time fields, and the MLflow pyfunc flavor through
+ * mlflow.pyfunc.spark_udf and applyInPandas, each checked against tsad score's path on the same CSV and version.
  * Fails, never skips, when the venv or Spark cannot start.
  */
 @Tag("spark")
+@Tag("mlflow")
+@ExtendWith(MlflowServer.class)
 class SparkSqlTest {
   @TempDir static Path dir;
   static final List<String> QUERIES = List.of("group_ts_ms", "detail_ts_ms", "group_ts_time", "detail_ts_time",
@@ -35,8 +48,21 @@ class SparkSqlTest {
     String jar = System.getProperty("tsad.udf.jar");
     Path root = Path.of(System.getProperty("tsad.root"));
     TestModels.Trained uni = TestModels.train(dir.resolve("uni"), 80, 1, 31);
-    PyfuncFlavor.write(uni.bundle(), ModelBundle.load(uni.bundle()), "");
-    Map<String, ScoreResult> reference = uni.referenceScores();
+    // Trained and registered as tsad train --register does (MLmodel with the python_function flavor included).
+    Inputs.Loaded train = Inputs.read(List.of(uni.data().resolve("train.csv")), CsvOptions.defaults(), uni.spec(),
+        new DataReport());
+    TrainRequest req = new TrainRequest(ModelSpec.newBuilder().setArch(Architecture.DENSE).build(),
+        Inputs.dataSpec(CsvOptions.defaults(), uni.spec(), train.featureNames()), TestModels.quick(3, 41),
+        dir.resolve("registered"), false, "");
+    TrackedTraining.run(train.windows(), train.featureNames(), new DataReport(), req, TrainListener.NONE,
+        new TrackedTraining.Options(MlflowServer.get().settings(), "spark", "spark-ae", "champion", null, false, 0,
+            "synthetic"), TrackedTraining.Hooks.NONE);
+    String uri = "models:/spark-ae@champion";
+    Path cache = dir.resolve("model-cache");
+    Path registered = new ModelResolver(cache, () -> new ModelRegistry(MlflowServer.get().settings())).resolve(uri)
+        .dir();
+    Map<String, ScoreResult> reference = new TestModels.Trained(registered, uni.data(), 1, uni.spec())
+        .referenceScores();
 
     Process env = new ProcessBuilder("bash", root.resolve("scripts/python-env.sh").toString(), "--python")
         .redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -46,12 +72,15 @@ class SparkSqlTest {
     Path work = Files.createDirectories(dir.resolve("spark"));
     Path log = work.resolve("spark.log");
     ProcessBuilder pb = new ProcessBuilder(python, root.resolve("hive-udf/src/test/python/spark_check.py").toString(),
-        jar, uni.bundle().toString(), uni.data().resolve("test.csv").toString(), work.toString())
+        jar, uri, uni.data().resolve("test.csv").toString(), work.toString())
         .directory(work.toFile()).redirectError(log.toFile());
     // Spark's executors must run the venv's python (the pyfunc), and the JVM Spark starts is this test's JDK.
     pb.environment().put("PYSPARK_PYTHON", python);
     pb.environment().put("PYSPARK_DRIVER_PYTHON", python);
     pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    // Both the Hive UDF in Spark's JVM and MLflow in Python find the registry and the cache as a user's job would.
+    pb.environment().put("MLFLOW_TRACKING_URI", MlflowServer.get().uri());
+    pb.environment().put("TSAD_CACHE_DIR", dir.resolve("spark-cache").toString());
     long start = System.nanoTime();
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
