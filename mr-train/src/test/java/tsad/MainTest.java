@@ -42,6 +42,19 @@ public class MainTest {
     }
   }
 
+  /**
+   * Starts tsad in a JVM of its own (this test's class path, one BLAS thread), stdout and stderr to {@code log}: for
+   * tests that signal it or run several at once.
+   */
+  public static Process child(List<String> args, Path log) throws IOException {
+    List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+        .toString(), "-Xmx512m", "-cp", System.getProperty("java.class.path"), "tsad.Main"));
+    cmd.addAll(args);
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().put("OPENBLAS_NUM_THREADS", "1");
+    return pb.start();
+  }
+
   @BeforeAll
   static void trainSmallModel() {
     data = dir.resolve("data");

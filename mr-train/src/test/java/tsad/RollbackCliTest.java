@@ -98,10 +98,8 @@ class RollbackCliTest {
     for (String v : List.of("2", "3", "4", "5")) {
       Path log = dir.resolve("promote-" + v + ".log");
       logs.add(log);
-      ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-Xmx256m", "-cp", System.getProperty("java.class.path"), "tsad.Main", "models", "promote", "procs", v,
-          "--alias", "champion", "--tracking-uri", uri).redirectErrorStream(true).redirectOutput(log.toFile());
-      ps.add(pb.start());
+      ps.add(MainTest.child(List.of("models", "promote", "procs", v, "--alias", "champion", "--tracking-uri", uri),
+          log));
     }
     for (int i = 0; i < ps.size(); i++) {
       assertTrue(ps.get(i).waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "promote did not end");

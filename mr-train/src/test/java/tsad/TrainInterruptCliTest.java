@@ -57,16 +57,7 @@ class TrainInterruptCliTest {
 
   /** Starts tsad in its own JVM, with this test's class path, training for far longer than the test waits. */
   private static Process child(Path modelOut, String model, Path log) throws IOException {
-    return child(train(modelOut, model, "1000000"), log);
-  }
-
-  private static Process child(List<String> args, Path log) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx512m", "-cp", System.getProperty("java.class.path"), "tsad.Main"));
-    cmd.addAll(args);
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-    pb.environment().put("OPENBLAS_NUM_THREADS", "1");
-    return pb.start();
+    return MainTest.child(train(modelOut, model, "1000000"), log);
   }
 
   /** Waits until the child's run exists and has logged an epoch, and returns the run id. */
@@ -153,9 +144,10 @@ class TrainInterruptCliTest {
       Path out = dir.resolve(model);
       Path log = dir.resolve(model + ".log");
       try (HoldingProxy proxy = new HoldingProxy(uri, "/model-versions/create", hold)) {
-        Process p = child(train(out, model, "2", proxy.uri()), log);
+        Process p = MainTest.child(train(out, model, "2", proxy.uri()), log);
         try {
-          assertTrue(proxy.awaitHeld(180), "no registration within 180 s: " + Files.readString(log, StandardCharsets.UTF_8));
+          assertTrue(proxy.awaitHeld(180), "no registration within 180 s: "
+              + Files.readString(log, StandardCharsets.UTF_8));
           assertTrue(anyVersion(model), "the server has the version while its answer is held");
           String id = Files.readString(out.resolve(".mlflow-run"), StandardCharsets.UTF_8).strip();
           p.destroy();
@@ -165,7 +157,8 @@ class TrainInterruptCliTest {
           if (hold == 1_000) { // within the 5 s the stopping JVM waits for a registration in flight
             assertEquals("FINISHED", status(id), text);
             try (ModelRegistry reg = new ModelRegistry(MlflowServer.get().settings())) {
-              assertEquals(List.of("1"), reg.versions(model).stream().map(tsad.registry.ModelVersionInfo::version).toList());
+              assertEquals(List.of("1"), reg.versions(model).stream().map(tsad.registry.ModelVersionInfo::version)
+                  .toList());
               assertEquals("1", reg.resolve(tsad.registry.ModelUri.parse("models:/" + model + "@champion"))
                   .version(), "the registration in flight completed, promotion included");
             }

@@ -24,15 +24,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import tsad.core.data.CsvOptions;
-import tsad.core.data.DataReport;
 import tsad.core.data.Series;
 import tsad.core.score.ScoreResult;
-import tsad.core.train.TrainListener;
-import tsad.core.train.TrainRequest;
-import tsad.core.window.Inputs;
-import tsad.proto.Architecture;
-import tsad.proto.ModelSpec;
 import tsad.registry.MlflowServer;
 import tsad.registry.ModelRegistry;
 import tsad.registry.ModelResolver;
@@ -136,15 +129,8 @@ class ScoreAnomalySqlTest {
   @Tag("mlflow")   // the only test here that needs the server: it starts for this one alone
   @ExtendWith(MlflowServer.class)
   void registeredModelByAliasFromMlflow() throws Exception {
-    Inputs.Loaded train = Inputs.read(List.of(uni.data().resolve("train.csv")), CsvOptions.defaults(), uni.spec(),
-        new DataReport());
-    TrainRequest req = new TrainRequest(ModelSpec.newBuilder().setArch(Architecture.DENSE).build(),
-        Inputs.dataSpec(CsvOptions.defaults(), uni.spec(), train.featureNames()), TestModels.quick(3, 41),
-        dir.resolve("registered-1"), false, "");
-    TrackedTraining.Options o = new TrackedTraining.Options(MlflowServer.get().settings(), "hive", "hive-ae",
-        "champion", null, false, 0, "synthetic");
-    TrackedTraining.Result v1 = TrackedTraining.run(train.windows(), train.featureNames(), new DataReport(), req,
-        TrainListener.NONE, o, TrackedTraining.Hooks.NONE);
+    TrackedTraining.Result v1 = TestModels.register(uni, dir.resolve("registered-1"), MlflowServer.get().settings(),
+        "hive", "hive-ae", "champion", 41);
     String cache = dir.resolve("model-cache").toString();
     String uri = "models:/hive-ae@champion";
     String opts = "map('tracking_uri', '" + MlflowServer.get().uri() + "', 'cache_dir', '" + cache + "')";
@@ -160,10 +146,8 @@ class ScoreAnomalySqlTest {
     assertEquals(v1.version().version(), any[5]);
 
     // A second version takes the alias: the JVM keeps the model it has until the TTL says to ask again.
-    TrackedTraining.Result v2 = TrackedTraining.run(train.windows(), train.featureNames(), new DataReport(),
-        new TrainRequest(req.model(), req.data(), TestModels.quick(3, 42), dir.resolve("registered-2"), false, ""),
-        TrainListener.NONE, new TrackedTraining.Options(o.settings(), "hive", "hive-ae", null, null, false, 0,
-            "synthetic"), TrackedTraining.Hooks.NONE);
+    TrackedTraining.Result v2 = TestModels.register(uni, dir.resolve("registered-2"), MlflowServer.get().settings(),
+        "hive", "hive-ae", null, 42);
     new ModelRegistry(MlflowServer.get().settings()).setAlias("hive-ae", "champion", v2.version().version());
     UdfOptions longTtl = UdfOptions.parse(Map.of("tracking_uri", MlflowServer.get().uri(), "cache_dir", cache,
         "ttl_seconds", "3600"), null);

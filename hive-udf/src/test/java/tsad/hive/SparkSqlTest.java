@@ -15,18 +15,10 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.extension.ExtendWith;
-import tsad.core.data.CsvOptions;
-import tsad.core.data.DataReport;
 import tsad.core.score.ScoreResult;
-import tsad.core.train.TrainListener;
-import tsad.core.train.TrainRequest;
-import tsad.core.window.Inputs;
-import tsad.proto.Architecture;
-import tsad.proto.ModelSpec;
 import tsad.registry.MlflowServer;
 import tsad.registry.ModelRegistry;
 import tsad.registry.ModelResolver;
-import tsad.registry.tracking.TrackedTraining;
 
 /**
  * Real Spark (pyspark from the project's venv, local mode, Hive support) with a model registered by tsad's training
@@ -48,15 +40,8 @@ class SparkSqlTest {
     String jar = System.getProperty("tsad.udf.jar");
     Path root = Path.of(System.getProperty("tsad.root"));
     TestModels.Trained uni = TestModels.train(dir.resolve("uni"), 80, 1, 31);
-    // Trained and registered as tsad train --register does (MLmodel with the python_function flavor included).
-    Inputs.Loaded train = Inputs.read(List.of(uni.data().resolve("train.csv")), CsvOptions.defaults(), uni.spec(),
-        new DataReport());
-    TrainRequest req = new TrainRequest(ModelSpec.newBuilder().setArch(Architecture.DENSE).build(),
-        Inputs.dataSpec(CsvOptions.defaults(), uni.spec(), train.featureNames()), TestModels.quick(3, 41),
-        dir.resolve("registered"), false, "");
-    TrackedTraining.run(train.windows(), train.featureNames(), new DataReport(), req, TrainListener.NONE,
-        new TrackedTraining.Options(MlflowServer.get().settings(), "spark", "spark-ae", "champion", null, false, 0,
-            "synthetic"), TrackedTraining.Hooks.NONE);
+    TestModels.register(uni, dir.resolve("registered"), MlflowServer.get().settings(), "spark", "spark-ae",
+        "champion", 41);
     String uri = "models:/spark-ae@champion";
     Path cache = dir.resolve("model-cache");
     Path registered = new ModelResolver(cache, () -> new ModelRegistry(MlflowServer.get().settings())).resolve(uri)

@@ -23,6 +23,8 @@ import tsad.proto.LengthPolicy;
 import tsad.proto.ModelSpec;
 import tsad.proto.TrainConfig;
 import tsad.proto.WindowMode;
+import tsad.registry.MlflowSettings;
+import tsad.registry.tracking.TrackedTraining;
 
 /** Small models trained through the core in a few seconds, their data, and reference scores for the tests. */
 public final class TestModels {
@@ -83,5 +85,21 @@ public final class TestModels {
         Inputs.dataSpec(CsvOptions.defaults(), spec, in.featureNames()), quick(3, seed), bundle, false, "");
     TrainPipeline.run(in.windows(), in.featureNames(), report, req, TrainListener.NONE);
     return new Trained(bundle, data, features, spec);
+  }
+
+  /**
+   * Trains a dense model on {@code t}'s train.csv and registers it as {@code tsad train --register} does (run,
+   * artifacts, MLmodel with the python_function flavor), as version of {@code name}, moving {@code alias} (null:
+   * none) to it.
+   */
+  public static TrackedTraining.Result register(Trained t, Path modelOut, MlflowSettings settings, String experiment,
+                                                String name, String alias, long seed) throws IOException {
+    Inputs.Loaded in = Inputs.read(List.of(t.data().resolve("train.csv")), CsvOptions.defaults(), t.spec(),
+        new DataReport());
+    TrainRequest req = new TrainRequest(ModelSpec.newBuilder().setArch(Architecture.DENSE).build(),
+        Inputs.dataSpec(CsvOptions.defaults(), t.spec(), in.featureNames()), quick(3, seed), modelOut, false, "");
+    return TrackedTraining.run(in.windows(), in.featureNames(), new DataReport(), req, TrainListener.NONE,
+        new TrackedTraining.Options(settings, experiment, name, alias, null, false, 0, "synthetic"),
+        TrackedTraining.Hooks.NONE);
   }
 }
