@@ -4,7 +4,7 @@
 # train on train.csv, score series.csv a line per row, evaluate against anomalies.csv; for each architecture.
 # Prints, per architecture, the NAB mean AUC-ROC / AUC-PR over series and SKAB's pooled F1 / false-alarm rate /
 # missed-alarm rate at the model's own threshold (rows after the first 400, as SKAB's protocol). CLI defaults
-# otherwise: window mode, stride 1, T=64 (SKAB T=60).
+# otherwise: window mode, stride 1, the window length tsad chooses (SKAB T=60, its protocol's).
 # SKAB is also evaluated by its own protocol's rule (row i flagged when the windows starting at rows i-59 .. i-1 are all
 # anomalous; the benchmark folder's README), from a per-window scoring of the same model.
 # TRAIN_ARGS / SCORE_ARGS add options to every train / score call (to measure a setting on the whole folder);
@@ -30,18 +30,19 @@ for arch in $archs; do
   mkdir -p "$run"
   for group in nab skab; do
     [[ -d "$bench/$group" ]] || continue
-    window=${NAB_WINDOW:-64}
+    # NAB's protocol leaves the window to the method: tsad's default (auto) unless NAB_WINDOW names one. SKAB's is 60.
+    window=${NAB_WINDOW:-}
     [[ $group == skab ]] && window=${SKAB_WINDOW:-60}
     for series in "$bench/$group"/*/; do
       name=$(basename "$series")
       dir="$run/$group/$name"
       mkdir -p "$dir"
       "$tsad" train --input "$series/train.csv" --model-out "$dir/model" --arch "$arch" --mode window \
-        --window "$window" --stride 1 --threads "$threads" --quiet ${TRAIN_ARGS:-} > "$dir/train.log" 2>&1 || {
+        ${window:+--window "$window"} --stride 1 --threads "$threads" --quiet ${TRAIN_ARGS:-} > "$dir/train.log" 2>&1 || {
           # A long --window (NAB_WINDOW) may not fit a short series: said, and left out of the means (the table's
           # series count shows it); any other failure stops the run.
           if grep -q "too_short" "$dir/train.log"; then
-            echo "bench-quality.sh: skipped $name ($arch): shorter than the window of $window (see $dir/train.log)" >&2
+            echo "bench-quality.sh: skipped $name ($arch): shorter than the window of ${window:-auto} (see $dir/train.log)" >&2
             continue
           fi
           echo "bench-quality.sh: training failed on $name ($arch): see $dir/train.log" >&2; exit 1; }

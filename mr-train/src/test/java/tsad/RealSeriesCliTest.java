@@ -88,6 +88,31 @@ class RealSeriesCliTest {
   }
 
   @Test
+  void theDefaultWindowHoldsOneDailyCycleAndSaysSo() throws IOException {
+    // 5-minute samples with a daily pattern: a day is 288 rows, which window mode chooses unless told otherwise.
+    Path series = nabSeries();
+    Path model = dir.resolve("auto");
+    MainTest.Run train = MainTest.tsad("train", "--input", series.resolve("train.csv").toString(), "--model-out",
+        model.toString(), "--mode", "window", "--stride", "16", "--epochs", "1", "--threads", "1");
+    assertEquals(0, train.code(), train.err());
+    assertTrue(train.err().contains("window: auto: T=288, the period of the training series (autocorrelation 0.7"),
+        train.err());
+    assertTrue(train.out().contains("(dense, T=288, F=1)"), train.out());
+    tsad.proto.DataSpec spec = tsad.core.bundle.ModelBundle.load(model).dataSpec();
+    assertEquals(288, spec.getWindowLength());
+    assertEquals(16, spec.getStride());
+    assertTrue(spec.getWindowChoice().startsWith("auto: T=288"), spec.getWindowChoice());
+
+    Path given = dir.resolve("given");
+    assertEquals(0, MainTest.tsad("train", "--input", series.resolve("train.csv").toString(), "--model-out",
+        given.toString(), "--mode", "window", "--window", "64", "--epochs", "1", "--threads", "1", "--quiet").code());
+    tsad.proto.DataSpec g = tsad.core.bundle.ModelBundle.load(given).dataSpec();
+    assertEquals(64, g.getWindowLength());
+    assertEquals(32, g.getStride(), "the default stride is half the window");
+    assertEquals("", g.getWindowChoice(), "a given length is not a choice");
+  }
+
+  @Test
   void aThresholdChosenOnLabelledRowsGivesItsF1WhenScored() throws IOException {
     Path series = nabSeries();
     Path model = dir.resolve("labelled");

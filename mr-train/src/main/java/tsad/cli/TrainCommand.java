@@ -23,6 +23,7 @@ import tsad.core.threshold.ThresholdMethod;
 import tsad.core.train.ThresholdLabels;
 import tsad.core.train.TrainRequest;
 import tsad.core.window.Inputs;
+import tsad.core.window.WindowLength;
 import tsad.core.window.WindowSpec;
 import tsad.proto.Aggregation;
 import tsad.proto.Architecture;
@@ -207,7 +208,9 @@ public final class TrainCommand implements Callable<Integer> {
         throw new DataException("--features: " + e.getMessage() + " (fine-tuning needs the parent's features)");
       }
     }
-    WindowSpec spec = parent != null ? Inputs.windowSpec(parent.bundle().dataSpec()) : windowing.spec();
+    boolean autoWindow = parent == null && prepared == null && windowing.auto();
+    WindowSpec spec = parent != null ? Inputs.windowSpec(parent.bundle().dataSpec())
+        : windowing.spec(windowing.givenOrDefault());
     Architecture architecture = ModelSpecs.parseArch(arch);
     ModelSpec.Builder model = ModelSpecs.defaults(architecture).setDropout(dropout).setKernelSize(kernelSize)
         .setLstmLayers(lstmLayers);
@@ -243,6 +246,7 @@ public final class TrainCommand implements Callable<Integer> {
       throw new DataException("cannot write --model-out " + modelOut + ": " + tsad.core.io.AtomicFiles.reason(e));
     }
     long t0 = System.nanoTime();
+    WindowLength.Choice[] windowChoice = new WindowLength.Choice[1];
     DataReport report;
     Inputs.Loaded data;
     if (prepared != null) {
@@ -254,14 +258,29 @@ public final class TrainCommand implements Callable<Integer> {
     } else {
       try (CsvMixin.RejectFile rejects = csv.rejectFile()) {
         report = new DataReport(rejects);
-        data = Inputs.read(input, csvOptions, spec, report, sample);
-        }
+        WindowSpec given = spec;
+        data = Inputs.read(input, csvOptions, series -> {
+          if (!autoWindow) {
+            return given;
+          }
+          windowChoice[0] = WindowLength.choose(series);
+          return windowing.spec(windowChoice[0].length());
+        }, report, sample);
+        spec = data.spec();
+      }
+    }
+    if (windowChoice[0] != null) {
+      LOG.info("window: " + windowChoice[0].describe());
     }
     report.format().lines().forEach(LOG::info);
     Advice.of(report, true).forEach(LOG::info);
     ThresholdLabels labels = thresholdLabels == null ? null
         : LabelledData.load(thresholdLabels, thresholdData, csvOptions, spec, thresholdGoal);
-    TrainRequest req = new TrainRequest(model.build(), Inputs.dataSpec(csvOptions, spec, data.featureNames()), cfg,
+    tsad.proto.DataSpec dataSpec = Inputs.dataSpec(csvOptions, spec, data.featureNames());
+    if (windowChoice[0] != null) {
+      dataSpec = dataSpec.toBuilder().setWindowChoice(windowChoice[0].describe()).build();
+    }
+    TrainRequest req = new TrainRequest(model.build(), dataSpec, cfg,
         modelOut, resume, parentUri, parent == null ? null : parent.bundle(), refitScaler, labels);
     TrainListener progress = quiet ? TrainListener.NONE : ConsoleProgress.stderr();
     TrainPipeline.Outcome out;

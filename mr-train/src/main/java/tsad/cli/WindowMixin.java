@@ -2,15 +2,18 @@ package tsad.cli;
 
 import picocli.CommandLine.Option;
 import tsad.core.data.DataException;
+import tsad.core.window.WindowLength;
 import tsad.core.window.WindowSpec;
 import tsad.proto.GapPolicy;
 import tsad.proto.WindowMode;
 
 /** The windowing options shared by {@code tsad train} and {@code tsad prepare}. */
 public final class WindowMixin {
-  @Option(names = {"--window", "--length"}, defaultValue = "64", paramLabel = "T",
-      description = "Steps per window (slice mode: expected slice length). Default: ${DEFAULT-VALUE}.")
-  int window;
+  @Option(names = {"--window", "--length"}, paramLabel = "T|auto",
+      description = "Steps per window (slice mode: expected slice length). Default: 64; in window mode 'tsad train' "
+          + "chooses it from the training series (auto: 64, or one whole cycle when they repeat with a longer "
+          + "period).")
+  String window;
 
   @Option(names = "--stride", paramLabel = "S", description = "Steps between window starts in window mode. Default: T/2.")
   Integer stride;
@@ -33,17 +36,57 @@ public final class WindowMixin {
       description = "Window mode: a step longer than K times the series' median step is a time gap. Default: 3.")
   Double maxGap;
 
-  /** The window spec these options describe. */
+  /**
+   * True when the window length is left to the training series: window mode, and {@code --window} not given or
+   * {@code auto}. Checks the options like {@link #spec()}.
+   */
+  public boolean auto() {
+    WindowMode m = WindowSpec.parseMode(mode, "--mode");
+    boolean auto = window == null ? m == WindowMode.WINDOW : window.equalsIgnoreCase("auto");
+    if (auto && m == WindowMode.SLICE) {
+      throw new DataException("--window auto is for --mode window: in slice mode T is the slices' length; give it");
+    }
+    spec(givenOrDefault());
+    return auto;
+  }
+
+  /**
+   * The window spec these options describe, for a command that windows before any training series is read
+   * ({@code tsad prepare}): a length left out is the default, {@value WindowLength#DEFAULT}.
+   */
   public WindowSpec spec() {
+    if (window != null && window.equalsIgnoreCase("auto")) {
+      throw new DataException("--window auto chooses the length from the series when 'tsad train --input' reads them;"
+          + " 'tsad prepare' windows before that, so it needs a number (tsad train --input SAMPLE.csv --mode window "
+          + "prints the length auto chooses)");
+    }
+    return spec(window == null ? WindowLength.DEFAULT : length(window));
+  }
+
+  /** The window spec these options describe, with {@code length} steps per window (a chosen or given length). */
+  public WindowSpec spec(int length) {
     WindowMode m = WindowSpec.parseMode(mode, "--mode");
     if (m == WindowMode.SLICE && (gapPolicy != null || maxGap != null)) {
       throw new DataException("--gap-policy and --max-gap are for --mode window: in slice mode a slice is one sample "
           + "of its rows in time order");
     }
-    return new WindowSpec(m, window, stride != null ? stride : Math.max(1, window / 2),
+    return new WindowSpec(m, length, stride != null ? stride : Math.max(1, length / 2),
         WindowSpec.parsePolicy(lengthPolicy, "--length-policy"),
         gapPolicy == null ? GapPolicy.GAP_SPLIT : WindowSpec.parseGapPolicy(gapPolicy, "--gap-policy"),
         maxGap == null ? WindowSpec.DEFAULT_MAX_GAP : checkedMaxGap(maxGap));
+  }
+
+  /** The given length, or the default while auto is still to choose (so the other options are checked first). */
+  int givenOrDefault() {
+    return window == null || window.equalsIgnoreCase("auto") ? WindowLength.DEFAULT : length(window);
+  }
+
+  private static int length(String s) {
+    try {
+      return Integer.parseInt(s.trim());
+    } catch (NumberFormatException e) {
+      throw new DataException("--window must be a number of steps or auto, got '" + s + "'");
+    }
   }
 
   private static double checkedMaxGap(double k) {
