@@ -113,6 +113,27 @@ class RealSeriesCliTest {
   }
 
   @Test
+  void thePrepareJobChoosesTheSameWindowAndTrainsTheSameModel() throws IOException {
+    Path series = nabSeries();
+    Path prepared = dir.resolve("prepared");
+    MainTest.Run prep = MainTest.tsad("prepare", "--input", series.resolve("train.csv").toString(), "--output",
+        prepared.toString(), "--mode", "window", "--stride", "16");
+    assertEquals(0, prep.code(), prep.err());
+    assertTrue(prep.err().contains("window: auto: T=288"), prep.err());
+    Path fromPrepared = dir.resolve("from-prepared");
+    Path fromCsv = dir.resolve("from-csv");
+    assertEquals(0, MainTest.tsad("train", "--prepared", prepared.toString(), "--model-out", fromPrepared.toString(),
+        "--epochs", "2", "--threads", "1", "--quiet").code());
+    assertEquals(0, MainTest.tsad("train", "--input", series.resolve("train.csv").toString(), "--model-out",
+        fromCsv.toString(), "--mode", "window", "--stride", "16", "--epochs", "2", "--threads", "1", "--quiet").code());
+    tsad.core.bundle.ModelBundle a = tsad.core.bundle.ModelBundle.load(fromPrepared);
+    tsad.core.bundle.ModelBundle b = tsad.core.bundle.ModelBundle.load(fromCsv);
+    assertEquals(b.dataSpec(), a.dataSpec(), "the same windowing, and the same record of how it was chosen");
+    assertEquals(288, a.dataSpec().getWindowLength());
+    assertEquals(b.threshold().getValue(), a.threshold().getValue(), "the same windows train the same model");
+  }
+
+  @Test
   void aThresholdChosenOnLabelledRowsGivesItsF1WhenScored() throws IOException {
     Path series = nabSeries();
     Path model = dir.resolve("labelled");

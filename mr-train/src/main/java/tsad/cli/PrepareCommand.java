@@ -39,8 +39,9 @@ public final class PrepareCommand implements Callable<Integer> {
       throw new DataException("--rejects is for the local commands; the prepare job writes every reject to "
           + output + "/quarantine");
     }
+    boolean auto = windowing.auto();
     new PrepareJob(hadoop.configuration()).run(new PrepareJob.Request(input, output, csv.options(CsvOptions.defaults()),
-        windowing.spec(), reducers, null));
+        windowing.spec(windowing.givenOrDefault()), reducers, null, auto ? windowing::spec : null));
     return 0;
   }
 }

@@ -10,6 +10,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import tsad.core.bundle.Compatibility;
 import tsad.core.data.CsvOptions;
+import tsad.core.data.CsvSeriesReader;
 import tsad.core.data.DataException;
 import tsad.core.data.DataReport;
 import tsad.core.data.SliceSample;
@@ -246,7 +247,8 @@ public final class TrainCommand implements Callable<Integer> {
       throw new DataException("cannot write --model-out " + modelOut + ": " + tsad.core.io.AtomicFiles.reason(e));
     }
     long t0 = System.nanoTime();
-    WindowLength.Choice[] windowChoice = new WindowLength.Choice[1];
+    WindowLength.Choice windowChoice = null;
+    String preparedChoice = "";
     DataReport report;
     Inputs.Loaded data;
     if (prepared != null) {
@@ -255,31 +257,29 @@ public final class TrainCommand implements Callable<Integer> {
       data = new Inputs.Loaded(p.windows(), p.manifest().getData().getFeatureColumnsList());
       csvOptions = Inputs.csvOptions(p.manifest().getData(), false);
       spec = Inputs.windowSpec(p.manifest().getData());
+      preparedChoice = p.manifest().getData().getWindowChoice();
     } else {
       try (CsvMixin.RejectFile rejects = csv.rejectFile()) {
         report = new DataReport(rejects);
-        WindowSpec given = spec;
-        data = Inputs.read(input, csvOptions, series -> {
-          if (!autoWindow) {
-            return given;
-          }
-          windowChoice[0] = WindowLength.choose(series);
-          return windowing.spec(windowChoice[0].length());
-        }, report, sample);
-        spec = data.spec();
+        if (autoWindow) {
+          windowChoice = WindowLength.choose(CsvSeriesReader.sources(input), csvOptions);
+          spec = windowing.spec(windowChoice.length());
+        }
+        data = Inputs.read(input, csvOptions, spec, report, sample);
       }
     }
-    if (windowChoice[0] != null) {
-      LOG.info("window: " + windowChoice[0].describe());
+    if (windowChoice != null) {
+      LOG.info("window: " + windowChoice.describe());
     }
     report.format().lines().forEach(LOG::info);
     Advice.of(report, true).forEach(LOG::info);
     ThresholdLabels labels = thresholdLabels == null ? null
         : LabelledData.load(thresholdLabels, thresholdData, csvOptions, spec, thresholdGoal);
     tsad.proto.DataSpec dataSpec = Inputs.dataSpec(csvOptions, spec, data.featureNames());
-    if (windowChoice[0] != null) {
-      dataSpec = dataSpec.toBuilder().setWindowChoice(windowChoice[0].describe()).build();
-    }
+    // How T was chosen travels with it: from the prepared data's manifest, a parent's bundle, or this run's choice.
+    String chosen = windowChoice != null ? windowChoice.describe()
+        : prepared != null ? preparedChoice : parent != null ? parent.bundle().dataSpec().getWindowChoice() : "";
+    dataSpec = dataSpec.toBuilder().setWindowChoice(chosen).build();
     TrainRequest req = new TrainRequest(model.build(), dataSpec, cfg,
         modelOut, resume, parentUri, parent == null ? null : parent.bundle(), refitScaler, labels);
     TrainListener progress = quiet ? TrainListener.NONE : ConsoleProgress.stderr();

@@ -10,9 +10,8 @@ import tsad.proto.WindowMode;
 /** The windowing options shared by {@code tsad train} and {@code tsad prepare}. */
 public final class WindowMixin {
   @Option(names = {"--window", "--length"}, paramLabel = "T|auto",
-      description = "Steps per window (slice mode: expected slice length). Default: 64; in window mode 'tsad train' "
-          + "chooses it from the training series (auto: 64, or one whole cycle when they repeat with a longer "
-          + "period).")
+      description = "Steps per window (slice mode: expected slice length). Default: 64; in window mode auto: chosen "
+          + "from the input's first rows (64, or one whole cycle when the series repeat with a longer period).")
   String window;
 
   @Option(names = "--stride", paramLabel = "S", description = "Steps between window starts in window mode. Default: T/2.")
@@ -37,8 +36,8 @@ public final class WindowMixin {
   Double maxGap;
 
   /**
-   * True when the window length is left to the training series: window mode, and {@code --window} not given or
-   * {@code auto}. Checks the options like {@link #spec()}.
+   * True when the window length is left to the input: window mode, and {@code --window} not given or
+   * {@code auto}. Checks the options first.
    */
   public boolean auto() {
     WindowMode m = WindowSpec.parseMode(mode, "--mode");
@@ -48,19 +47,6 @@ public final class WindowMixin {
     }
     spec(givenOrDefault());
     return auto;
-  }
-
-  /**
-   * The window spec these options describe, for a command that windows before any training series is read
-   * ({@code tsad prepare}): a length left out is the default, {@value WindowLength#DEFAULT}.
-   */
-  public WindowSpec spec() {
-    if (window != null && window.equalsIgnoreCase("auto")) {
-      throw new DataException("--window auto chooses the length from the series when 'tsad train --input' reads them;"
-          + " 'tsad prepare' windows before that, so it needs a number (tsad train --input SAMPLE.csv --mode window "
-          + "prints the length auto chooses)");
-    }
-    return spec(window == null ? WindowLength.DEFAULT : length(window));
   }
 
   /** The window spec these options describe, with {@code length} steps per window (a chosen or given length). */

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.IntFunction;
 import java.util.zip.GZIPInputStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.conf.Configured;
@@ -22,11 +23,13 @@ import org.apache.hadoop.util.Tool;
 import tsad.core.data.CsvLines;
 import tsad.core.data.CsvOptions;
 import tsad.core.data.CsvRowParser;
+import tsad.core.data.CsvSeriesReader;
 import tsad.core.data.DataException;
 import tsad.core.data.DataReport;
 import tsad.core.data.Utf8;
 import tsad.core.io.FileTrees;
 import tsad.core.window.Inputs;
+import tsad.core.window.WindowLength;
 import tsad.core.window.WindowSpec;
 import tsad.proto.DataSpec;
 import tsad.proto.DataSummary;
@@ -60,9 +63,17 @@ public final class PrepareJob extends Configured implements Tool {
    * @param spec the windowing
    * @param reducers reduce tasks, or null for the configuration's (mapreduce.job.reduces, else 1)
    * @param reportedIn for a score job's CSV step: where its report and quarantine will be kept (null: the output)
+   * @param autoSpec window mode's {@code --window auto}: the spec for the length {@link WindowLength} chooses from
+   *     the input (then {@code spec} only checked the options), or null for {@code spec} as given
    */
   public record Request(List<String> input, String output, CsvOptions csv, WindowSpec spec, Integer reducers,
-                        Path reportedIn) {}
+                        Path reportedIn, IntFunction<WindowSpec> autoSpec) {
+    /** A request with the windowing as given. */
+    public Request(List<String> input, String output, CsvOptions csv, WindowSpec spec, Integer reducers,
+        Path reportedIn) {
+      this(input, output, csv, spec, reducers, reportedIn, null);
+    }
+  }
 
   /**
    * What a run did.
@@ -122,6 +133,17 @@ public final class PrepareJob extends Configured implements Tool {
       }
     }
     DataSpec data = Inputs.dataSpec(options, req.spec(), parser.featureNames());
+    if (req.autoSpec() != null) {
+      // The same choice as tsad train --input on these files: from their first rows, read by the driver.
+      List<CsvSeriesReader.Source> sources = new ArrayList<>();
+      for (Path f : files) {
+        sources.add(source(conf, f));
+      }
+      WindowLength.Choice choice = WindowLength.choose(sources, options);
+      LOG.info("window: " + choice.describe());
+      data = Inputs.dataSpec(options, req.autoSpec().apply(choice.length()), parser.featureNames()).toBuilder()
+          .setWindowChoice(choice.describe()).build();
+    }
     conf.set(JobKeys.HEADER, header);
     List<String> qualified = new ArrayList<>();
     for (Path f : files) {
@@ -265,6 +287,19 @@ public final class PrepareJob extends Configured implements Tool {
       out.addAll(found);
     }
     return out;
+  }
+
+  /** A file of a Hadoop file system as a source for the local reader's sample. */
+  private static CsvSeriesReader.Source source(Configuration conf, Path f) {
+    return new CsvSeriesReader.Source() {
+      @Override public String name() {
+        return f.toString();
+      }
+
+      @Override public InputStream open() throws IOException {
+        return f.getFileSystem(conf).open(f);
+      }
+    };
   }
 
   private static String firstLine(FileSystem fs, Path p) throws IOException {

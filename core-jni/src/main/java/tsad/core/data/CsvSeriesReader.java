@@ -34,7 +34,7 @@ public final class CsvSeriesReader {
     report.source(String.join(",", inputs.stream().map(Path::toString).toList()));
     Map<String, SeriesBuilder> bySlice = new LinkedHashMap<>();
     for (Path file : files) {
-      readFile(file, bySlice, report);
+      readSource(Source.of(file), bySlice, report, Long.MAX_VALUE);
     }
     if (bySlice.isEmpty()) {
       throw new DataException("no usable data rows in " + inputs + " (" + report.rowsRead() + " rows read, "
@@ -47,11 +47,59 @@ public final class CsvSeriesReader {
     return out;
   }
 
-  private void readFile(Path file, Map<String, SeriesBuilder> bySlice, DataReport report) {
-    try (InputStream raw = Files.newInputStream(file);
-         CsvLines lines = new CsvLines(file.toString().endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw)) {
+  /**
+   * Reads the first {@code maxRows} data rows of {@code sources}, in order, into time-sorted series: a sample of the
+   * input to choose settings from ({@code --window auto}); a slice cut by the limit is kept as far as it was read.
+   * Rejects count in {@code report}; strict options fail on the first bad row as the full read does.
+   */
+  public List<Series> readFirst(List<Source> sources, long maxRows, DataReport report) {
+    Map<String, SeriesBuilder> bySlice = new LinkedHashMap<>();
+    long left = maxRows;
+    for (Source source : sources) {
+      if (left <= 0) {
+        break;
+      }
+      left -= readSource(source, bySlice, report, left);
+    }
+    List<Series> out = new ArrayList<>(bySlice.size());
+    for (SeriesBuilder b : bySlice.values()) {
+      out.add(b.build(report, false));
+    }
+    return out;
+  }
+
+  /**
+   * A CSV input to read: a local file, or one a Hadoop file system serves (the prepare job's driver reads its sample
+   * so). A name ending in {@code .gz} is read as gzip data.
+   */
+  public interface Source {
+    /** The name errors and the report use (a path or URI). */
+    String name();
+
+    /** Opens the raw bytes (compressed as stored). */
+    InputStream open() throws IOException;
+
+    /** A local file. */
+    static Source of(Path file) {
+      return new Source() {
+        @Override public String name() {
+          return file.toString();
+        }
+
+        @Override public InputStream open() throws IOException {
+          return Files.newInputStream(file);
+        }
+      };
+    }
+  }
+
+  /** Reads up to {@code maxRows} data rows of one source into {@code bySlice}; returns the rows read. */
+  private long readSource(Source source, Map<String, SeriesBuilder> bySlice, DataReport report, long maxRows) {
+    String file = source.name();
+    try (InputStream raw = source.open();
+         CsvLines lines = new CsvLines(file.endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw)) {
       String header = lines.next() ? Utf8.require(lines.bytes(), 0, lines.length(), file + ": header") : null;
-      CsvRowParser parser = CsvRowParser.fromHeader(header, options, file.toString());
+      CsvRowParser parser = CsvRowParser.fromHeader(header, options, file);
       if (featureNames == null) {
         featureNames = parser.featureNames();
       } else if (!featureNames.equals(parser.featureNames())) {
@@ -60,21 +108,22 @@ public final class CsvSeriesReader {
       }
       int f = featureNames.size();
       long lineNo = 1;
-      while (lines.next()) {
+      while (lineNo - 1 < maxRows && lines.next()) {
         lineNo++;
         CsvRowParser.Row row = parser.parse(lines.bytes(), 0, lines.length(), lineNo, report);
         if (row != null) {
           bySlice.computeIfAbsent(row.sliceId(), id -> new SeriesBuilder(id, f)).add(row.timeMs(), row.values());
         }
       }
+      return lineNo - 1;
     } catch (IOException e) {
       throw new DataException("cannot read " + file + ": " + readFailure(file, e), e);
     }
   }
 
   /** What a failed read means for the user: gzip's own messages ("Not in GZIP format", none at all) say too little. */
-  static String readFailure(Path file, IOException e) {
-    boolean gz = file.toString().endsWith(".gz");
+  static String readFailure(String file, IOException e) {
+    boolean gz = file.endsWith(".gz");
     if (gz && e instanceof java.util.zip.ZipException) {
       return "it is named .gz but is not gzip-compressed (" + e.getMessage() + "); rename it to .csv if it is plain "
           + "text";
@@ -90,6 +139,15 @@ public final class CsvSeriesReader {
    * else they hold; missing paths and directories without CSV files fail clearly.
    */
   public static List<Path> expand(List<Path> inputs) {
+    return expand(inputs, true);
+  }
+
+  /** The files {@link #read} reads from {@code inputs}, as sources, without naming the skipped entries again. */
+  public static List<Source> sources(List<Path> inputs) {
+    return expand(inputs, false).stream().map(Source::of).toList();
+  }
+
+  private static List<Path> expand(List<Path> inputs, boolean warn) {
     if (inputs.isEmpty()) {
       throw new DataException("no input given");
     }
@@ -115,7 +173,7 @@ public final class CsvSeriesReader {
           throw new DataException("directory " + p + " holds no .csv or .csv.gz files" + (line == null ? ""
               : " (" + line + ")"));
         }
-        if (line != null) {
+        if (line != null && warn) {
           LOG.warn(line);
         }
         found.sort(null);

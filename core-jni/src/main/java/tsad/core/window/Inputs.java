@@ -3,7 +3,6 @@ package tsad.core.window;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
 import tsad.core.data.CsvOptions;
 import tsad.core.data.CsvSeriesReader;
 import tsad.core.data.DataException;
@@ -17,14 +16,13 @@ import tsad.proto.WindowMode;
 /** Reads CSV into windows and converts between the stored {@link DataSpec} and the reader/builder options. */
 public final class Inputs {
   /**
-   * Windows read from CSV, with the feature names in model order, the series that gave them (in the windows'
-   * order; empty where the windows came from elsewhere) and the spec that cut them (null where they came from
-   * elsewhere).
+   * Windows read from CSV, with the feature names in model order, and the series that gave them (in the windows'
+   * order; empty where the windows came from elsewhere).
    */
-  public record Loaded(List<Window> windows, List<String> featureNames, List<Series> series, WindowSpec spec) {
+  public record Loaded(List<Window> windows, List<String> featureNames, List<Series> series) {
     /** Windows without their series. */
     public Loaded(List<Window> windows, List<String> featureNames) {
-      this(windows, featureNames, List.of(), null);
+      this(windows, featureNames, List.of());
     }
   }
 
@@ -41,18 +39,8 @@ public final class Inputs {
   /** The same, keeping the windows of the slices in {@code sample} (the others are counted as left out). */
   public static Loaded read(List<Path> inputs, CsvOptions csv, WindowSpec spec, DataReport report,
       SliceSample sample) {
-    return read(inputs, csv, series -> spec, report, sample);
-  }
-
-  /**
-   * The same, with the window spec chosen from the series read ({@code tsad train}'s window length auto, {@link
-   * WindowLength}) before any window is cut.
-   */
-  public static Loaded read(List<Path> inputs, CsvOptions csv, Function<List<Series>, WindowSpec> specOf,
-      DataReport report, SliceSample sample) {
     CsvSeriesReader reader = new CsvSeriesReader(csv);
     List<Series> series = reader.read(inputs, report);
-    WindowSpec spec = specOf.apply(series);
     WindowBuilder builder = new WindowBuilder(spec);
     if (csv.strict()) {
       builder = builder.strict(inputs.size() == 1 ? inputs.get(0).toString() : inputs.toString());
@@ -74,7 +62,7 @@ public final class Inputs {
     if (windows.isEmpty()) {
       throw new DataException("no usable windows in " + inputs + ":\n" + report.format());
     }
-    return new Loaded(windows, reader.featureNames(), windowed, spec);
+    return new Loaded(windows, reader.featureNames(), windowed);
   }
 
   /**

@@ -2,6 +2,9 @@ package tsad.core.window;
 
 import java.util.List;
 import java.util.Locale;
+import tsad.core.data.CsvOptions;
+import tsad.core.data.CsvSeriesReader;
+import tsad.core.data.DataReport;
 import tsad.core.data.Series;
 
 /**
@@ -22,10 +25,12 @@ public final class WindowLength {
   public static final double MIN_STRENGTH = 0.5;
   /** The longest window the rule chooses (cost grows with it; longer patterns need an explicit --window). */
   public static final int MAX = 1024;
+  /** The rows of the input the choice is made from: the first ones, in file order (so every path sees the same). */
+  public static final long ROWS_TOTAL = 200_000;
   /** Rows of one feature of one series that enter the estimate (the first ones). */
   static final int ROWS_PER_SERIES = 20_000;
-  /** Rows of all series and features together that enter the estimate; bounds its cost on large fleets. */
-  static final long ROWS_TOTAL = 200_000;
+  /** Values (rows times features) that enter the estimate; bounds its cost (about a second) on wide inputs. */
+  static final long VALUES_TOTAL = 400_000;
 
   /**
    * What the rule found and chose.
@@ -50,6 +55,14 @@ public final class WindowLength {
   }
 
   private WindowLength() {}
+
+  /**
+   * Chooses the length from the first {@link #ROWS_TOTAL} rows of {@code sources} (grouped and sorted as the full
+   * read does): {@code tsad train --input} and the prepare job's driver both choose so, so they agree.
+   */
+  public static Choice choose(List<CsvSeriesReader.Source> sources, CsvOptions csv) {
+    return choose(new CsvSeriesReader(csv).readFirst(sources, ROWS_TOTAL, new DataReport()));
+  }
 
   /** Chooses the length for {@code series} (values as read, any number of features). */
   public static Choice choose(List<Series> series) {
@@ -76,7 +89,7 @@ public final class WindowLength {
   static double[] pooledAutocorrelation(List<Series> series, int maxLag) {
     double[] num = new double[maxLag + 1];
     double[] pairs = new double[maxLag + 1];
-    long budget = ROWS_TOTAL;
+    long budget = VALUES_TOTAL;
     for (Series s : series) {
       int f = s.features();
       int n = Math.min(s.length(), ROWS_PER_SERIES);

@@ -96,8 +96,8 @@ class WindowLengthTest {
     for (int i = 0; i < 400; i++) {
       fleet.add(series("f" + i, 4000, 1, 288, 0.5, 100 + i));
     }
-    // 1.6 M rows; only the first ROWS_TOTAL enter the estimate, and they show the cycle as well as all would.
-    assertTrue(400L * 4000 > WindowLength.ROWS_TOTAL);
+    // 1.6 M values; only the first VALUES_TOTAL enter the estimate, and they show the cycle as well as all would.
+    assertTrue(400L * 4000 > WindowLength.VALUES_TOTAL);
     WindowLength.Choice big = WindowLength.choose(fleet);
     assertEquals(288, big.length(), big.describe());
   }
