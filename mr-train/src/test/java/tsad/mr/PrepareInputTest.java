@@ -115,4 +115,27 @@ class PrepareInputTest {
     assertEquals(RejectReason.TIME_GAP, e.reason());
     assertTrue(e.getMessage().startsWith("slice dev has 1 time gap (the longest 5.02 h"), e.getMessage());
   }
+
+  @Test
+  void theToolsWindowLengthIsAutoInWindowModeAsOnTheCommandLine() {
+    org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration(false);
+    conf.set(JobKeys.MODE, "window");
+    PrepareJob.Request auto = PrepareJob.request(conf, "in", "out");
+    assertTrue(auto.autoSpec() != null, "window mode without a length chooses it");
+    assertEquals(288, auto.autoSpec().apply(288).length());
+    assertEquals(144, auto.autoSpec().apply(288).stride(), "the default stride is half the chosen window");
+    conf.set(JobKeys.WINDOW, "96");
+    PrepareJob.Request given = PrepareJob.request(conf, "in", "out");
+    assertEquals(null, given.autoSpec());
+    assertEquals(96, given.spec().length());
+    conf.set(JobKeys.WINDOW, "ninety");
+    assertEquals("tsad.window.length must be a number of steps or auto, got 'ninety'", assertThrows(
+        tsad.core.data.DataException.class, () -> PrepareJob.request(conf, "in", "out")).getMessage());
+    conf.set(JobKeys.WINDOW, "auto");
+    conf.set(JobKeys.MODE, "slice");
+    assertTrue(assertThrows(tsad.core.data.DataException.class, () -> PrepareJob.request(conf, "in", "out"))
+        .getMessage().startsWith("tsad.window.length=auto is for tsad.window.mode=window"));
+    conf.unset(JobKeys.WINDOW);
+    assertEquals(64, PrepareJob.request(conf, "in", "out").spec().length(), "slice mode keeps 64");
+  }
 }
