@@ -47,6 +47,10 @@ public final class WindowLength {
         return String.format(Locale.ROOT, "auto: T=%d, the period of the training series (autocorrelation %.2f "
             + "at lag %d)", length, strength, period);
       }
+      if (maxLag <= DEFAULT) {
+        return String.format(Locale.ROOT, "auto: T=%d, the default: the series are too short to show a longer cycle "
+            + "(lags up to a third of their median length, %d, are searched)", length, maxLag);
+      }
       String found = period == 0 ? "no autocorrelation peak"
           : String.format(Locale.ROOT, "the strongest cycle is %d steps (autocorrelation %.2f)", period, strength);
       return String.format(Locale.ROOT, "auto: T=%d, the default: %s up to lag %d; a longer cycle needs "

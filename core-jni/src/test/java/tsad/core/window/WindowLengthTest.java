@@ -81,6 +81,9 @@ class WindowLengthTest {
     WindowLength.Choice s = WindowLength.choose(short_);
     assertEquals(WindowLength.DEFAULT, s.length(), s.describe());
     assertEquals(100, s.maxLag());
+    List<Series> shorter = List.of(series("t", 150, 1, 40, 0.1, 7));
+    assertEquals("auto: T=64, the default: the series are too short to show a longer cycle (lags up to a third of "
+        + "their median length, 50, are searched)", WindowLength.choose(shorter).describe());
   }
 
   @Test
