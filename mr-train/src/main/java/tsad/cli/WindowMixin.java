@@ -40,11 +40,7 @@ public final class WindowMixin {
    * {@code auto}. Checks the options first.
    */
   public boolean auto() {
-    WindowMode m = WindowSpec.parseMode(mode, "--mode");
-    boolean auto = window == null ? m == WindowMode.WINDOW : window.equalsIgnoreCase("auto");
-    if (auto && m == WindowMode.SLICE) {
-      throw new DataException("--window auto is for --mode window: in slice mode T is the slices' length; give it");
-    }
+    boolean auto = setting() == WindowLength.AUTO;
     spec(givenOrDefault());
     return auto;
   }
@@ -64,15 +60,13 @@ public final class WindowMixin {
 
   /** The given length, or the default while auto is still to choose (so the other options are checked first). */
   int givenOrDefault() {
-    return window == null || window.equalsIgnoreCase("auto") ? WindowLength.DEFAULT : length(window);
+    int t = setting();
+    return t == WindowLength.AUTO ? WindowLength.DEFAULT : t;
   }
 
-  private static int length(String s) {
-    try {
-      return Integer.parseInt(s.trim());
-    } catch (NumberFormatException e) {
-      throw new DataException("--window must be a number of steps or auto, got '" + s + "'");
-    }
+  private int setting() {
+    return WindowLength.setting(window, WindowSpec.parseMode(mode, "--mode"), "--window", "--window auto",
+        "--mode window");
   }
 
   private static double checkedMaxGap(double k) {

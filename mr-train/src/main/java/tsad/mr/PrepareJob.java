@@ -112,25 +112,17 @@ public final class PrepareJob extends Configured implements Tool {
         CsvOptions.parseTimeFormat(conf.get(JobKeys.TIME_FORMAT, "auto"), JobKeys.TIME_FORMAT),
         conf.getBoolean(JobKeys.STRICT, false));
     WindowMode mode = WindowSpec.parseMode(conf.get(JobKeys.MODE, "slice"), JobKeys.MODE);
-    String window = conf.getTrimmed(JobKeys.WINDOW, "");
-    // As the command line: left out in window mode, or "auto", the length is chosen from the input.
-    boolean auto = window.isEmpty() ? mode == WindowMode.WINDOW : window.equalsIgnoreCase("auto");
-    if (auto && mode == WindowMode.SLICE) {
-      throw new DataException(JobKeys.WINDOW + "=auto is for " + JobKeys.MODE + "=window: in slice mode T is the "
-          + "slices' length; give it");
-    }
-    int given;
-    try {
-      given = auto || window.isEmpty() ? WindowLength.DEFAULT : Integer.parseInt(window);
-    } catch (NumberFormatException e) {
-      throw new DataException(JobKeys.WINDOW + " must be a number of steps or auto, got '" + window + "'");
-    }
+    // The command line's rule: left out in window mode, or "auto", the length is chosen from the input.
+    int given = WindowLength.setting(conf.get(JobKeys.WINDOW), mode, JobKeys.WINDOW, JobKeys.WINDOW + "=auto",
+        JobKeys.MODE + "=window");
+    boolean auto = given == WindowLength.AUTO;
     IntFunction<WindowSpec> spec = length -> new WindowSpec(mode, length,
         conf.getInt(JobKeys.STRIDE, Math.max(1, length / 2)),
         WindowSpec.parsePolicy(conf.get(JobKeys.LENGTH_POLICY, "reject"), JobKeys.LENGTH_POLICY),
         WindowSpec.parseGapPolicy(conf.get(JobKeys.GAP_POLICY, "split"), JobKeys.GAP_POLICY),
         conf.getDouble(JobKeys.MAX_GAP, WindowSpec.DEFAULT_MAX_GAP));
-    return new Request(List.of(input.split(",")), output, csv, spec.apply(given), null, null, auto ? spec : null);
+    return new Request(List.of(input.split(",")), output, csv, spec.apply(auto ? WindowLength.DEFAULT : given), null,
+        null, auto ? spec : null);
   }
 
   /** Runs the job on {@code req} and writes its manifest; a failure is an exception naming the cause. */

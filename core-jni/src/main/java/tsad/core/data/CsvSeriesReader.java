@@ -40,11 +40,7 @@ public final class CsvSeriesReader {
       throw new DataException("no usable data rows in " + inputs + " (" + report.rowsRead() + " rows read, "
           + report.rowsRejected() + " rejected)" + (report.rowsRejected() > 0 ? ":\n" + report.format() : ""));
     }
-    List<Series> out = new ArrayList<>(bySlice.size());
-    for (SeriesBuilder b : bySlice.values()) {
-      out.add(b.build(report, options.strict()));
-    }
-    return out;
+    return build(bySlice, report, options.strict());
   }
 
   /**
@@ -61,9 +57,13 @@ public final class CsvSeriesReader {
       }
       left -= readSource(source, bySlice, report, left);
     }
+    return build(bySlice, report, false);
+  }
+
+  private static List<Series> build(Map<String, SeriesBuilder> bySlice, DataReport report, boolean strict) {
     List<Series> out = new ArrayList<>(bySlice.size());
     for (SeriesBuilder b : bySlice.values()) {
-      out.add(b.build(report, false));
+      out.add(b.build(report, strict));
     }
     return out;
   }

@@ -4,8 +4,10 @@ import java.util.List;
 import java.util.Locale;
 import tsad.core.data.CsvOptions;
 import tsad.core.data.CsvSeriesReader;
+import tsad.core.data.DataException;
 import tsad.core.data.DataReport;
 import tsad.core.data.Series;
+import tsad.proto.WindowMode;
 
 /**
  * Chooses the window length from the training series (window mode's {@code --window auto}): at least
@@ -58,7 +60,36 @@ public final class WindowLength {
     }
   }
 
+  /** What {@link #setting} returns for a length left to the input. */
+  public static final int AUTO = 0;
+
   private WindowLength() {}
+
+  /**
+   * Reads a window-length setting, the same rule for the command line and the jobs' keys: {@code auto}, or nothing
+   * given in window mode, is {@link #AUTO}; nothing given in slice mode is {@link #DEFAULT}; else a number of steps.
+   *
+   * @param value the setting as given (null or blank: not given)
+   * @param mode the windowing mode it applies to
+   * @param name the setting's name in errors ({@code --window}, a job key)
+   * @param autoName how {@code auto} is spelled there ({@code --window auto}, {@code key=auto})
+   * @param windowMode how window mode is spelled there ({@code --mode window}, {@code key=window})
+   */
+  public static int setting(String value, WindowMode mode, String name, String autoName, String windowMode) {
+    String v = value == null ? "" : value.trim();
+    boolean auto = v.isEmpty() ? mode == WindowMode.WINDOW : v.equalsIgnoreCase("auto");
+    if (auto && mode == WindowMode.SLICE) {
+      throw new DataException(autoName + " is for " + windowMode + ": in slice mode T is the slices' length; give it");
+    }
+    if (auto) {
+      return AUTO;
+    }
+    try {
+      return v.isEmpty() ? DEFAULT : Integer.parseInt(v);
+    } catch (NumberFormatException e) {
+      throw new DataException(name + " must be a number of steps or auto, got '" + value + "'");
+    }
+  }
 
   /**
    * Chooses the length from the first {@link #ROWS_TOTAL} rows of {@code sources} (grouped and sorted as the full
